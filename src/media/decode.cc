@@ -10,13 +10,16 @@
 namespace cairn::media {
 namespace internal {
 
+// No real image is wider or taller; keeps every x*4 index well inside int.
+constexpr uint64_t kMaxSide = uint64_t{1} << 24;
+
 Status CheckDimensions(const char* format, uint64_t width, uint64_t height,
                        const DecodeOptions& options) {
   if (width == 0 || height == 0) {
     return Status::Corrupt(std::string(format) + ": image has zero width or height");
   }
   // width and height come from 32-bit header fields, so the product cannot overflow 64 bits.
-  if (width * height > options.max_pixels || width > (1u << 30) || height > (1u << 30)) {
+  if (width * height > options.max_pixels || width > kMaxSide || height > kMaxSide) {
     return Status::LimitExceeded(std::string(format) + ": " + std::to_string(width) + "x" +
                                  std::to_string(height) + " is over the limit of " +
                                  std::to_string(options.max_pixels) + " pixels");

@@ -1,6 +1,6 @@
 // PNG through libpng, with the transforms that reproduce ImageMagick 6 Q16's pixels after
-// `-depth 8`: palette and low-bit gray expanded, 16-bit samples scaled with png_set_scale_16
-// (round(v/257), identical to IM's ScaleQuantumToChar for all 65536 values), gray replicated
+// `-depth 8`: palette and low-bit gray expanded, 16-bit samples reduced with floor(v/257) by a
+// libpng user transform (IM truncates; png_set_scale_16 would round), gray replicated
 // to RGB, alpha dropped without compositing (PPM has no alpha). gAMA/iCCP do not touch pixels.
 // libpng errors longjmp back to DecodePngInner, whose frame holds only trivially destructible
 // objects.
@@ -33,6 +33,19 @@ extern "C" void PngError(png_structp png, png_const_charp msg) {
 }
 
 extern "C" void PngWarning(png_structp, png_const_charp) {}
+
+// Runs after libpng's own transforms: 16-bit RGB samples (big-endian) become floor(v/257) in
+// place; the output row is never longer than the input, so a forward pass is safe.
+extern "C" void PngScale16(png_structp, png_row_infop row, png_bytep data) {
+  if (row->bit_depth != 16) return;
+  const size_t samples = static_cast<size_t>(row->width) * row->channels;
+  for (size_t i = 0; i < samples; ++i) {
+    data[i] = QuantumToChar((uint32_t{data[2 * i]} << 8) | data[2 * i + 1]);
+  }
+  row->bit_depth = 8;
+  row->pixel_depth = static_cast<png_byte>(8 * row->channels);
+  row->rowbytes = samples;
+}
 
 extern "C" void PngRead(png_structp png, png_bytep dst, size_t length) {
   auto* state = static_cast<PngState*>(png_get_io_ptr(png));
@@ -88,7 +101,10 @@ bool DecodePngInner(PngState* state, const DecodeOptions* options, DecodedImage*
 
   if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
   if ((color_type & PNG_COLOR_MASK_COLOR) == 0 && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
-  if (bit_depth == 16) png_set_scale_16(png);
+  if (bit_depth == 16) {
+    png_set_read_user_transform_fn(png, PngScale16);
+    png_set_user_transform_info(png, nullptr, 8, 3);
+  }
   png_set_strip_alpha(png);
   if ((color_type & PNG_COLOR_MASK_COLOR) == 0) png_set_gray_to_rgb(png);
   const int passes = png_set_interlace_handling(png);
