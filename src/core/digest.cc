@@ -51,4 +51,35 @@ FileDigests DigestBytes(std::span<const uint8_t> bytes) {
   return d.Finish();
 }
 
+struct Sha256Digester::Impl {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  Impl() {
+    CAIRN_ASSERT(ctx != nullptr);
+    CAIRN_ASSERT(EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1);
+  }
+  ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Sha256Digester::Sha256Digester() : impl_(std::make_unique<Impl>()) {}
+Sha256Digester::~Sha256Digester() = default;
+
+void Sha256Digester::Update(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return;
+  CAIRN_ASSERT(EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size()) == 1);
+}
+
+Sha256 Sha256Digester::Finish() {
+  Sha256 out;
+  unsigned int len = 0;
+  CAIRN_ASSERT(EVP_DigestFinal_ex(impl_->ctx, out.bytes.data(), &len) == 1 && len == 32);
+  CAIRN_ASSERT(EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) == 1);
+  return out;
+}
+
+Sha256 Sha256Of(std::span<const uint8_t> bytes) {
+  Sha256Digester d;
+  d.Update(bytes);
+  return d.Finish();
+}
+
 }  // namespace cairn

@@ -36,6 +36,15 @@ TEST(DigestTest, StreamingEqualsOneShotAndResets) {
   EXPECT_EQ(d.Finish().md5.ToHex(), "900150983cd24fb0d6963f7d28e17f72");
 }
 
+TEST(DigestTest, Sha256AloneMatchesMultiDigester) {
+  Sha256Digester d;
+  d.Update(Bytes("a"));
+  d.Update(Bytes("bc"));
+  EXPECT_EQ(d.Finish(), DigestBytes(Bytes("abc")).sha256);
+  EXPECT_EQ(Sha256Of(Bytes("abc")), DigestBytes(Bytes("abc")).sha256);
+  EXPECT_EQ(d.Finish(), Sha256Of({}));  // Finish starts a new, empty stream
+}
+
 TEST(DigestTest, HexParsing) {
   EXPECT_TRUE(Md5::FromHex("900150983CD24FB0D6963F7D28E17F72").has_value());
   EXPECT_FALSE(Md5::FromHex("900150983cd24fb0d6963f7d28e17f7").has_value());

@@ -101,7 +101,25 @@ class MultiDigester {
   std::unique_ptr<Impl> impl_;
 };
 
+// SHA-256 alone, streaming (checksums of files Cairn writes).
+class Sha256Digester {
+ public:
+  Sha256Digester();
+  ~Sha256Digester();
+  Sha256Digester(const Sha256Digester&) = delete;
+  Sha256Digester& operator=(const Sha256Digester&) = delete;
+
+  void Update(std::span<const uint8_t> bytes);
+  // The digest of everything passed to Update; starts a new stream.
+  Sha256 Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Digests of one buffer.
 FileDigests DigestBytes(std::span<const uint8_t> bytes);
+Sha256 Sha256Of(std::span<const uint8_t> bytes);
 
 }  // namespace cairn
