@@ -64,7 +64,7 @@ const Variant kVariants[] = {
     {"tiled.tif", "-depth 8 -define tiff:tile-geometry=16x16", 0, ""},
     {"gray.tif", "-colorspace Gray -depth 8", 0, ""},
     {"palette.tif", "-colors 40 -type Palette -depth 8", 0, ""},
-    {"rgb16.tif", "-depth 16 -evaluate multiply 0.9731", 1, "libtiff's RGBA interface reduces 16-bit samples with v>>8, ImageMagick rounds v/257"},
+    {"rgb16.tif", "-depth 16 -evaluate multiply 0.9731", 1, "libtiff's RGBA interface reduces 16-bit samples with v>>8, ImageMagick with floor(v/257)"},
     {"p6.ppm", "-depth 8", 0, ""},
     {"p5.pgm", "-colorspace Gray -depth 8", 0, ""},
     {"p4.pbm", "-monochrome", 0, ""},
