@@ -1,4 +1,5 @@
 #include "cairn/core/status.h"
+#include "cairn/core/time.h"
 
 #include <gtest/gtest.h>
 
@@ -33,6 +34,11 @@ TEST(StatusTest, ResultPropagates) {
 
 TEST(StatusDeathTest, ResultFromOkStatusIsABug) {
   EXPECT_DEATH({ Result<int> r(Status::Ok()); }, "assertion");
+}
+
+TEST(TimeTest, FormatsUtc) {
+  EXPECT_EQ(FormatUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(1764390000), "2025-11-29T04:20:00Z");
 }
 
 }  // namespace
