@@ -98,7 +98,6 @@ Result<int64_t> ParseAmount(std::string_view text, int scale) {
     negative = s.front() == '-';
     s.remove_prefix(1);
   }
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / 10;
   int64_t value = 0;
   int digits = 0;
   size_t i = 0;
@@ -109,8 +108,9 @@ Result<int64_t> ParseAmount(std::string_view text, int scale) {
       continue;
     }
     if (!IsDigit(c)) return bad("not a decimal number");
-    if (value > kMax) return bad("too large");
-    value = value * 10 + (c - '0');
+    if (__builtin_mul_overflow(value, 10, &value) || __builtin_add_overflow(value, c - '0', &value)) {
+      return bad("too large");
+    }
     ++digits;
   }
   int frac = 0;
@@ -120,8 +120,10 @@ Result<int64_t> ParseAmount(std::string_view text, int scale) {
       const char c = s[i];
       if (!IsDigit(c)) return bad("not a decimal number");
       if (frac < scale) {
-        if (value > kMax) return bad("too large");
-        value = value * 10 + (c - '0');
+        if (__builtin_mul_overflow(value, 10, &value) ||
+            __builtin_add_overflow(value, c - '0', &value)) {
+          return bad("too large");
+        }
         ++frac;
       } else if (c != '0') {
         return bad("more than " + std::to_string(scale) + " decimal places");
@@ -131,8 +133,7 @@ Result<int64_t> ParseAmount(std::string_view text, int scale) {
   }
   if (digits == 0) return bad("no digits");
   for (; frac < scale; ++frac) {
-    if (value > kMax) return bad("too large");
-    value *= 10;
+    if (__builtin_mul_overflow(value, 10, &value)) return bad("too large");
   }
   return negative ? -value : value;
 }
