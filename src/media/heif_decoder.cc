@@ -39,6 +39,16 @@ Status HeifError(const char* what, const heif_error& err) {
   return Status::Corrupt(msg);
 }
 
+// True when libheif has a decoder plugin with this id ("aom", "dav1d", "libde265").
+bool HasDecoder(const char* id) {
+  const heif_decoder_descriptor* descriptors[16];
+  const int n = heif_get_decoder_descriptors(heif_compression_undefined, descriptors, 16);
+  for (int i = 0; i < n; ++i) {
+    if (std::strcmp(heif_decoder_descriptor_get_id_name(descriptors[i]), id) == 0) return true;
+  }
+  return false;
+}
+
 // ImageMagick's YPbPr->RGB (colorspace.c, ConvertYPbPrToRGB) on samples scaled to 0..1, then
 // ClampToQuantum (round) and ScaleQuantumToChar (round(q/257)).
 inline uint8_t ToChar(double v) {
@@ -106,6 +116,11 @@ Status DecodeHeif(std::span<const uint8_t> bytes, const DecodeOptions& options, 
   if (width <= 0 || height <= 0) return Status::Corrupt("HEIF: image has zero width or height");
   CAIRN_RETURN_IF_ERROR(CheckDimensions("HEIF", static_cast<uint64_t>(width), static_cast<uint64_t>(height), options));
   std::unique_ptr<heif_decoding_options, OptionsFree> dec_opts(heif_decoding_options_alloc());
+  // AV1 decoding is bit-exact across conforming decoders, so the choice does not change pixels.
+  // libheif 1.15's dav1d path leaks on malformed AVIF (found by media_decode_fuzzer: an item
+  // with an empty data extent makes dav1d_send_data fail and the plugin drop its buffer), so
+  // AVIF goes to libaom when it is there.
+  if (out.type == MediaType::kAvif && HasDecoder("aom")) dec_opts->decoder_id = "aom";
   if (heif_image_handle_get_luma_bits_per_pixel(handle.get()) == 8) {
     heif_image* raw_ycc = nullptr;
     err = heif_decode_image(handle.get(), &raw_ycc, heif_colorspace_YCbCr, heif_chroma_420,
