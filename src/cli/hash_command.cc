@@ -1,0 +1,179 @@
+// `cairn hash`: one record per file with digests, media type, image size and PDQ.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cairn/core/parallel.h"
+#include "cairn/evidence/directory_walk.h"
+#include "cairn/scan/file_hasher.h"
+#include "commands.h"
+#include "json_output.h"
+
+namespace cairn::cli {
+namespace {
+
+struct HashArgs {
+  std::vector<std::string> paths;
+  std::string format = "jsonl";
+  bool dihedral = false;
+  bool fast = false;
+  bool apply_exif_orientation = false;
+  uint64_t max_pixels = media::DecodeOptions{}.max_pixels;
+  int jobs = 0;
+  bool quiet = false;
+};
+
+constexpr const char* kCsvColumns[] = {"path",   "size",  "md5",    "sha1",
+                                       "sha256", "media_type", "width", "height",
+                                       "pdq",    "pdq_quality", "pdq_dihedral", "error"};
+
+Json ToJson(const scan::FileHashRecord& r, bool dihedral) {
+  Json j;
+  AddPath(j, "path", r.path);
+  j["size"] = r.size;
+  if (r.digests) {
+    j["md5"] = r.digests->md5.ToHex();
+    j["sha1"] = r.digests->sha1.ToHex();
+    j["sha256"] = r.digests->sha256.ToHex();
+  } else {
+    j["md5"] = j["sha1"] = j["sha256"] = nullptr;
+  }
+  j["media_type"] = std::string(media::MediaTypeName(r.media_type));
+  if (r.width > 0) {
+    j["width"] = r.width;
+    j["height"] = r.height;
+  } else {
+    j["width"] = j["height"] = nullptr;
+  }
+  if (r.pdq) {
+    j["pdq"] = r.pdq->hash.ToHex();
+    j["pdq_quality"] = r.pdq->quality;
+  } else {
+    j["pdq"] = j["pdq_quality"] = nullptr;
+  }
+  if (dihedral) {
+    if (r.pdq_dihedral) {
+      Json arr = Json::array();
+      for (const Hash256& h : *r.pdq_dihedral) arr.push_back(h.ToHex());
+      j["pdq_dihedral"] = std::move(arr);
+    } else {
+      j["pdq_dihedral"] = nullptr;
+    }
+  }
+  j["error"] = r.error.ok() ? Json(nullptr) : Json(r.error.ToString());
+  return j;
+}
+
+std::string ToCsv(const Json& j) {
+  std::string line;
+  for (const char* col : kCsvColumns) {
+    if (!line.empty()) line += ',';
+    auto it = j.find(col);
+    if (it == j.end() || it->is_null()) continue;
+    if (it->is_string()) {
+      line += CsvField(it->get<std::string>());
+    } else if (it->is_array()) {
+      std::string joined;
+      for (const auto& h : *it) joined += (joined.empty() ? "" : " ") + h.get<std::string>();
+      line += joined;
+    } else {
+      line += it->dump();
+    }
+  }
+  return line;
+}
+
+scan::FileHashRecord RecordForEntry(const evidence::WalkEntry& e) {
+  scan::FileHashRecord r;
+  r.path = e.path;
+  switch (e.kind) {
+    case evidence::WalkEntry::Kind::kSymlink:
+      r.error = Status::Unsupported("symbolic link to '" + e.symlink_target + "'; not followed");
+      break;
+    case evidence::WalkEntry::Kind::kSpecial:
+      r.error = Status::Unsupported("not a regular file (device, FIFO or socket); not read");
+      break;
+    case evidence::WalkEntry::Kind::kError:
+      r.error = e.error;
+      break;
+    case evidence::WalkEntry::Kind::kFile:
+      break;
+  }
+  return r;
+}
+
+int RunHash(const HashArgs& args) {
+  std::vector<evidence::WalkEntry> entries;
+  for (const std::string& p : args.paths) {
+    evidence::WalkPath(p, [&](const evidence::WalkEntry& e) { entries.push_back(e); });
+  }
+  scan::HashOptions options;
+  options.dihedral = args.dihedral;
+  options.fast = args.fast;
+  options.decode.apply_exif_orientation = args.apply_exif_orientation;
+  options.decode.max_pixels = args.max_pixels;
+  const int jobs = args.jobs > 0 ? args.jobs
+                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<scan::FileHasher>> hashers;
+  for (int w = 0; w < jobs; ++w) hashers.push_back(std::make_unique<scan::FileHasher>(options));
+
+  const bool csv = args.format == "csv";
+  if (csv) {
+    std::string header;
+    for (const char* col : kCsvColumns) header += (header.empty() ? "" : ",") + std::string(col);
+    std::printf("%s\n", header.c_str());
+  }
+  size_t errors = 0;
+  OrderedParallelFor(
+      entries.size(), jobs,
+      [&](size_t i, int worker) {
+        const evidence::WalkEntry& e = entries[i];
+        scan::FileHashRecord r = e.kind == evidence::WalkEntry::Kind::kFile
+                                     ? hashers[static_cast<size_t>(worker)]->HashFile(e.path)
+                                     : RecordForEntry(e);
+        const Json j = ToJson(r, args.dihedral);
+        return std::make_pair(!r.error.ok(), csv ? ToCsv(j) : JsonLine(j));
+      },
+      [&](size_t, std::pair<bool, std::string> out) {
+        errors += out.first ? 1 : 0;
+        std::fwrite(out.second.data(), 1, out.second.size(), stdout);
+        std::fputc('\n', stdout);
+      });
+  std::fflush(stdout);
+  if (!args.quiet) {
+    std::fprintf(stderr, "cairn hash: %zu entries, %zu with errors\n", entries.size(), errors);
+  }
+  return errors == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void RegisterHashCommand(CLI::App& app) {
+  auto args = std::make_shared<HashArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "hash",
+      "Hash files: MD5, SHA-1, SHA-256, media type by content, and PDQ for images.\n"
+      "Folders are walked recursively; symbolic links are reported, never followed.\n"
+      "Exit status: 0 all entries hashed, 1 some entries carry an error, 2 usage error.");
+  cmd->add_option("paths", args->paths, "Files or folders")->required();
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"jsonl", "csv"}))
+      ->capture_default_str();
+  cmd->add_flag("--dihedral", args->dihedral, "Also output the 8 dihedral PDQ variants");
+  cmd->add_flag("--fast", args->fast,
+                "Decode JPEGs at reduced scale in the DCT domain (see docs/PDQ.md for its accuracy)");
+  cmd->add_flag("--apply-exif-orientation", args->apply_exif_orientation,
+                "Rotate images by their EXIF orientation before hashing (the reference does not)");
+  cmd->add_option("--max-pixels", args->max_pixels,
+                  "Refuse images whose header claims more pixels than this")
+      ->capture_default_str();
+  cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default: one per core)");
+  cmd->add_flag("--quiet,-q", args->quiet, "No summary line on stderr");
+  cmd->callback([args] { throw CommandResult(RunHash(*args)); });
+}
+
+}  // namespace cairn::cli

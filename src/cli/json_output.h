@@ -1,0 +1,28 @@
+// Output helpers shared by the CLI commands: JSON values for paths (lossless for names that are
+// not UTF-8) and CSV quoting. Every command's records are documented in docs/CLI.md.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace cairn::cli {
+
+using Json = nlohmann::ordered_json;
+
+// True when `s` is well-formed UTF-8.
+bool IsValidUtf8(std::string_view s);
+
+// Adds "path" (UTF-8; invalid bytes shown as U+FFFD) and, only when the name is not valid UTF-8,
+// "path_hex" (the raw bytes in hex, so the exact name is never lost).
+void AddPath(Json& record, std::string_view key, const std::filesystem::path& path);
+
+// One compact JSON line (invalid UTF-8 replaced, never thrown).
+std::string JsonLine(const Json& record);
+
+// RFC 4180 field: quoted when it holds a separator, quote, CR or LF.
+std::string CsvField(std::string_view value);
+
+}  // namespace cairn::cli
