@@ -1,5 +1,6 @@
-// Internal: the SIMD blur-and-decimate kernels (fast_sse2.cc, fast_avx2.cc). Each computes the
-// same 64x64 downsample as reference::Downsample, bit for bit.
+// Internal: the SIMD blur-and-decimate kernels (fast_kernel.inc, built twice: fast_sse2.cc with
+// 4 lanes, fast_avx2.cc with 8 lanes and -mavx2). Each computes the same 64x64 downsample as
+// reference::Downsample, bit for bit: every lane runs the reference's operations in its order.
 #pragma once
 
 #include <cstddef>
@@ -8,16 +9,32 @@
 
 namespace cairn::pdq::internal {
 
-// Scratch owned by the caller, grown as needed and reused between calls.
-struct FastScratch {
-  std::vector<float> rows;     // ring of first-pass rows (row-major)
-  std::vector<float> cols;     // column running sums and second-pass rows
-  std::vector<float> samples;  // second row pass at the 64 sampled columns, height x 64
+// Buffer geometry for one image size and lane count (see fast_kernel.inc for the roles).
+struct FastLayout {
+  int width = 0;
+  int height = 0;
+  int lanes = 0;
+  int padded_width = 0;  // width rounded up to a multiple of lanes
+  int ring_rows = 0;     // first-pass rows kept for the column pass: window + lanes
+  size_t group_floats = 0;    // lanes x padded_width
+  size_t ring_floats = 0;     // ring_rows x padded_width
+  size_t samples_floats = 0;  // height x 64
+  size_t total_floats = 0;
 };
 
-// Raw-pointer entry points (the scratch buffers are sized by PrepareFastScratch first).
-void PrepareFastScratch(int width, int height, int lanes, FastScratch& s);
-void DownsampleSse2(const uint8_t* rgb, int width, int height, FastScratch& s, float* out64x64);
-void DownsampleAvx2(const uint8_t* rgb, int width, int height, FastScratch& s, float* out64x64);
+FastLayout MakeFastLayout(int width, int height, int lanes);
+
+// Stage times in milliseconds (accumulated over the row groups).
+struct FastTimes {
+  double luma_ms = 0;
+  double blur_ms = 0;
+  double decimate_ms = 0;
+};
+
+// `scratch` holds layout.total_floats floats (zero-initialised once; contents are don't-care).
+void DownsampleSse2(const uint8_t* rgb, const FastLayout& layout, float* scratch, float* out64x64,
+                    FastTimes* times);
+void DownsampleAvx2(const uint8_t* rgb, const FastLayout& layout, float* scratch, float* out64x64,
+                    FastTimes* times);
 
 }  // namespace cairn::pdq::internal

@@ -1,19 +1,68 @@
-// Placeholder kernels (forward to the reference) until the SIMD kernels land.
-#include <vector>
+// The fast kernel with SSE2 (4 lanes), always available on x86-64, and the shared buffer layout.
+#include <emmintrin.h>
+
+#include <chrono>
+#include <cstdint>
 
 #include "cairn/pdq/reference.h"
 #include "fast.h"
 
 namespace cairn::pdq::internal {
 
-void PrepareFastScratch(int width, int height, int /*lanes*/, FastScratch& s) {
-  const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
-  s.rows.resize(n);
-  s.cols.resize(n);
+FastLayout MakeFastLayout(int width, int height, int lanes) {
+  FastLayout l;
+  l.width = width;
+  l.height = height;
+  l.lanes = lanes;
+  l.padded_width = (width + lanes - 1) / lanes * lanes;
+  l.ring_rows = reference::JaroszWindowSize(height, 64) + lanes;
+  l.group_floats = static_cast<size_t>(lanes) * static_cast<size_t>(l.padded_width);
+  l.ring_floats = static_cast<size_t>(l.ring_rows) * static_cast<size_t>(l.padded_width);
+  l.samples_floats = static_cast<size_t>(height) * 64;
+  l.total_floats = 4 * l.group_floats + l.ring_floats + static_cast<size_t>(l.padded_width) +
+                   2 * l.samples_floats + 64;
+  return l;
 }
 
-void DownsampleSse2(const uint8_t* rgb, int width, int height, FastScratch& s, float* out) {
-  reference::Downsample(rgb, width, height, s.rows.data(), s.cols.data(), out);
+namespace {
+
+constexpr int kN = 4;
+using Vec = __m128;
+inline Vec VLoad(const float* p) { return _mm_loadu_ps(p); }
+inline void VStore(float* p, Vec v) { _mm_storeu_ps(p, v); }
+inline Vec VAdd(Vec a, Vec b) { return _mm_add_ps(a, b); }
+inline Vec VSub(Vec a, Vec b) { return _mm_sub_ps(a, b); }
+inline Vec VDiv(Vec a, Vec b) { return _mm_div_ps(a, b); }
+inline Vec VSet1(float x) { return _mm_set1_ps(x); }
+inline void Transpose(Vec* v) { _MM_TRANSPOSE4_PS(v[0], v[1], v[2], v[3]); }
+
+// Luma by table: kLumaX * float(v) is one rounded float product, so a table of the 256
+// products gives the same values; the two additions run in the reference's order.
+struct LumaTables {
+  float r[256];
+  float g[256];
+  float b[256];
+  LumaTables() {
+    for (int v = 0; v < 256; ++v) {
+      r[v] = reference::kLumaR * static_cast<float>(v);
+      g[v] = reference::kLumaG * static_cast<float>(v);
+      b[v] = reference::kLumaB * static_cast<float>(v);
+    }
+  }
+};
+
+void LumaRow(const uint8_t* row, int width, const uint8_t* /*end*/, float* out) {
+  static const LumaTables kTables;
+  for (int c = 0; c < width; ++c) {
+    const uint8_t* p = row + 3 * static_cast<size_t>(c);
+    out[c] = kTables.r[p[0]] + kTables.g[p[1]] + kTables.b[p[2]];
+  }
 }
+
+}  // namespace
+
+#define CAIRN_PDQ_ENTRY DownsampleSse2
+#include "fast_kernel.inc"
+#undef CAIRN_PDQ_ENTRY
 
 }  // namespace cairn::pdq::internal

@@ -36,7 +36,7 @@ bool KernelSupported(Kernel kernel) {
 struct PdqHasher::Scratch {
   std::vector<float> luma;  // scalar path: full-size buffers, as in the reference
   std::vector<float> tmp;
-  internal::FastScratch fast;
+  std::vector<float> fast;  // fast kernels: see internal::FastLayout
 };
 
 PdqHasher::PdqHasher(Kernel kernel)
@@ -67,7 +67,7 @@ Status PdqHasher::DownsampleTimed(std::span<const uint8_t> rgb, int width, int h
   }
   Scratch& s = *scratch_;
   auto start = Clock::now();
-  switch (kernel_) {
+  switch (kernel_) {  // the scalar path keeps the reference's full-size buffers
     case Kernel::kScalar: {
       s.luma.resize(pixels);
       s.tmp.resize(pixels);
@@ -84,16 +84,22 @@ Status PdqHasher::DownsampleTimed(std::span<const uint8_t> rgb, int width, int h
       return Status::Ok();
     }
     case Kernel::kSse2:
-      internal::PrepareFastScratch(width, height, 4, s.fast);
-      internal::DownsampleSse2(rgb.data(), width, height, s.fast, out.data());
-      break;
     case Kernel::kAvx2:
     case Kernel::kAuto:
-      internal::PrepareFastScratch(width, height, 8, s.fast);
-      internal::DownsampleAvx2(rgb.data(), width, height, s.fast, out.data());
       break;
   }
-  times_.blur_ms = MsSince(start);
+  const bool avx2 = kernel_ != Kernel::kSse2;
+  const internal::FastLayout layout = internal::MakeFastLayout(width, height, avx2 ? 8 : 4);
+  if (s.fast.size() < layout.total_floats) s.fast.resize(layout.total_floats);
+  internal::FastTimes t;
+  if (avx2) {
+    internal::DownsampleAvx2(rgb.data(), layout, s.fast.data(), out.data(), &t);
+  } else {
+    internal::DownsampleSse2(rgb.data(), layout, s.fast.data(), out.data(), &t);
+  }
+  times_.luma_ms = t.luma_ms;
+  times_.blur_ms = t.blur_ms;
+  times_.decimate_ms = t.decimate_ms;
   return Status::Ok();
 }
 
@@ -115,6 +121,33 @@ Status AllZero(int quality) {
 
 }  // namespace
 
+namespace {
+
+struct QualityAndDct {
+  int quality = 0;
+  float dct[256];
+};
+
+QualityAndDct ComputeQualityAndDct(const Downsample64& d) {
+  QualityAndDct r;
+  r.quality = reference::QualityMetric(d.data());
+  reference::Dct64To16(d.data(), r.dct);
+  return r;
+}
+
+DihedralHashes DihedralBits(const QualityAndDct& r) {
+  DihedralHashes h;
+  h.quality = r.quality;
+  for (int v = 0; v < kNumDihedral; ++v) {
+    float variant[256];
+    reference::DihedralDct(r.dct, v, variant);
+    h.hashes[static_cast<size_t>(v)] = reference::BitsFromDct(variant);
+  }
+  return h;
+}
+
+}  // namespace
+
 Result<PdqHash> PdqHasher::Hash(std::span<const uint8_t> rgb, int width, int height) {
   Downsample64 d;
   if (width == 64 && height == 64 && rgb.size() == 3 * 64 * 64) {
@@ -127,7 +160,12 @@ Result<PdqHash> PdqHasher::Hash(std::span<const uint8_t> rgb, int width, int hei
     CAIRN_RETURN_IF_ERROR(DownsampleTimed(rgb, width, height, d));
     CAIRN_RETURN_IF_ERROR(CheckHashable(width, height));
   }
-  PdqHash h = HashFromDownsample(d);
+  auto start = Clock::now();
+  const QualityAndDct r = ComputeQualityAndDct(d);
+  times_.dct_ms = MsSince(start);
+  start = Clock::now();
+  PdqHash h{reference::BitsFromDct(r.dct), r.quality};
+  times_.threshold_ms = MsSince(start);
   if (h.hash.IsZero()) return AllZero(h.quality);
   return h;
 }
@@ -138,32 +176,22 @@ Result<DihedralHashes> PdqHasher::HashDihedral(std::span<const uint8_t> rgb, int
   CAIRN_RETURN_IF_ERROR(DownsampleTimed(rgb, width, height, d));
   CAIRN_RETURN_IF_ERROR(CheckHashable(width, height));
   auto start = Clock::now();
-  DihedralHashes h = DihedralFromDownsample(d);
-  times_.dct_ms = MsSince(start);  // DCT, quality and bits together
+  const QualityAndDct r = ComputeQualityAndDct(d);
+  times_.dct_ms = MsSince(start);
+  start = Clock::now();
+  DihedralHashes h = DihedralBits(r);
+  times_.threshold_ms = MsSince(start);
   if (h.hashes[0].IsZero()) return AllZero(h.quality);
   return h;
 }
 
 PdqHash HashFromDownsample(const Downsample64& d) {
-  PdqHash h;
-  h.quality = reference::QualityMetric(d.data());
-  float dct[256];
-  reference::Dct64To16(d.data(), dct);
-  h.hash = reference::BitsFromDct(dct);
-  return h;
+  const QualityAndDct r = ComputeQualityAndDct(d);
+  return PdqHash{reference::BitsFromDct(r.dct), r.quality};
 }
 
 DihedralHashes DihedralFromDownsample(const Downsample64& d) {
-  DihedralHashes h;
-  h.quality = reference::QualityMetric(d.data());
-  float dct[256];
-  reference::Dct64To16(d.data(), dct);
-  for (int v = 0; v < kNumDihedral; ++v) {
-    float variant[256];
-    reference::DihedralDct(dct, v, variant);
-    h.hashes[static_cast<size_t>(v)] = reference::BitsFromDct(variant);
-  }
-  return h;
+  return DihedralBits(ComputeQualityAndDct(d));
 }
 
 }  // namespace cairn::pdq
