@@ -663,7 +663,7 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
   {
     CAIRN_ASSIGN_OR_RETURN(store::Statement f, db.Prepare(
         "INSERT INTO trail_files(path, sha256, preset, time_kind, rows, duplicates, bad_rows, "
-        "ingested_utc) VALUES(?,?,?,?,?,?,?,?)"));
+        "ingested_utc, statement_account) VALUES(?,?,?,?,?,?,?,?,?)"));
     CAIRN_RETURN_IF_ERROR(f.BindText(1, path.string()));
     CAIRN_RETURN_IF_ERROR(f.BindText(2, report.sha256));
     CAIRN_RETURN_IF_ERROR(f.BindText(3, PresetName(options.preset)));
@@ -672,6 +672,8 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
     CAIRN_RETURN_IF_ERROR(f.BindInt(6, static_cast<int64_t>(report.duplicates)));
     CAIRN_RETURN_IF_ERROR(f.BindInt(7, static_cast<int64_t>(report.bad_rows.size())));
     CAIRN_RETURN_IF_ERROR(f.BindText(8, store::UtcNowIso8601()));
+    CAIRN_RETURN_IF_ERROR(options.statement_account.empty() ? f.BindNull(9)
+                                                            : f.BindText(9, options.statement_account));
     CAIRN_RETURN_IF_ERROR(ctx(f.Run()));
     report.file_id = db.LastInsertRowId();
   }

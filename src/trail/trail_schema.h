@@ -16,6 +16,7 @@ CREATE TABLE trail_files(
   rows INTEGER NOT NULL,
   duplicates INTEGER NOT NULL,
   bad_rows INTEGER NOT NULL,
+  statement_account TEXT,
   ingested_utc TEXT NOT NULL);
 CREATE TABLE trail_bad_rows(
   file_id INTEGER NOT NULL REFERENCES trail_files(file_id),
@@ -44,6 +45,15 @@ CREATE TABLE trail_links(
   confidence REAL NOT NULL,
   source TEXT NOT NULL,
   PRIMARY KEY(account_id, person_id, reason));
+CREATE TABLE trail_patterns(
+  pattern_id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  accounts TEXT NOT NULL,
+  tx_ids TEXT NOT NULL,
+  total_minor INTEGER NOT NULL,
+  first_time INTEGER NOT NULL,
+  last_time INTEGER NOT NULL,
+  detail TEXT NOT NULL);
 CREATE VIEW trail_flagged_accounts AS
   SELECT DISTINCT l.account_id, a.name, l.person_id, p.flag_reason
   FROM trail_links l JOIN people p ON p.person_id = l.person_id
