@@ -23,6 +23,12 @@ std::string Str(simdjson::dom::element e) {
   return {};
 }
 
+std::string Str(simdjson::simdjson_result<simdjson::dom::element> r) {
+  simdjson::dom::element e;
+  if (r.get(e)) return {};
+  return Str(e);
+}
+
 class ApiJsonReader final : public ReaderBase {
  public:
   ApiJsonReader(Format format, MappedInput in, const ImportOptions& options)
