@@ -34,26 +34,29 @@ constexpr const char* kCsvColumns[] = {"path",   "size",  "md5",    "sha1",
 Json ToJson(const scan::FileHashRecord& r, bool dihedral) {
   Json j;
   AddPath(j, "path", r.path);
-  j["size"] = r.size;
+  // Entries that were not read (symlinks, unreadable files) have no size, digests or type.
   if (r.digests) {
+    j["size"] = r.size;
     j["md5"] = r.digests->md5.ToHex();
     j["sha1"] = r.digests->sha1.ToHex();
     j["sha256"] = r.digests->sha256.ToHex();
+    j["media_type"] = std::string(media::MediaTypeName(r.media_type));
   } else {
-    j["md5"] = j["sha1"] = j["sha256"] = nullptr;
+    for (const char* key : {"size", "md5", "sha1", "sha256", "media_type"}) j[key] = nullptr;
   }
-  j["media_type"] = std::string(media::MediaTypeName(r.media_type));
   if (r.width > 0) {
     j["width"] = r.width;
     j["height"] = r.height;
   } else {
-    j["width"] = j["height"] = nullptr;
+    j["width"] = nullptr;
+    j["height"] = nullptr;
   }
   if (r.pdq) {
     j["pdq"] = r.pdq->hash.ToHex();
     j["pdq_quality"] = r.pdq->quality;
   } else {
-    j["pdq"] = j["pdq_quality"] = nullptr;
+    j["pdq"] = nullptr;
+    j["pdq_quality"] = nullptr;
   }
   if (dihedral) {
     if (r.pdq_dihedral) {

@@ -1,0 +1,111 @@
+// Runs the real `cairn` binary on files made in the test and compares its output with golden
+// files in tests/cli/golden (regenerate with CAIRN_UPDATE_GOLDEN=1 after an intended change).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "cairn_test_support.h"
+
+namespace cairn {
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs `cairn ARGS` in `cwd` (stderr discarded) and captures stdout.
+CliRun RunCairn(const std::filesystem::path& cwd, const std::string& args) {
+  const std::string cmd = "cd '" + cwd.string() + "' && '" CAIRN_BINARY "' " + args + " 2>/dev/null";
+  CliRun r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  const std::filesystem::path golden = std::filesystem::path(CAIRN_GOLDEN_DIR) / name;
+  if (const char* update = std::getenv("CAIRN_UPDATE_GOLDEN"); update && *update == '1') {
+    testing::WriteFile(golden, actual);
+  }
+  std::ifstream in(golden, std::ios::binary);
+  ASSERT_TRUE(in) << "missing golden file " << golden;
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "golden file " << golden;
+}
+
+// A deterministic 96x80 RGB gradient with a bright square, written as binary PPM.
+std::string GradientPpm() {
+  const int w = 96, h = 80;
+  std::string s = "P6\n96 80\n255\n";
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const bool square = x > 20 && x < 50 && y > 30 && y < 60;
+      s += static_cast<char>(square ? 250 : x * 2);
+      s += static_cast<char>(square ? 240 : y * 3);
+      s += static_cast<char>((x * y) % 256);
+    }
+  }
+  return s;
+}
+
+void MakeTree(const testing::TempDir& dir) {
+  std::filesystem::create_directories(dir / "tree/sub");
+  testing::WriteFile(dir / "tree/abc.txt", "abc");
+  testing::WriteFile(dir / "tree/empty", "");
+  testing::WriteFile(dir / "tree/sub/gradient.ppm", GradientPpm());
+  testing::WriteFile(dir / "tree/sub/truncated.ppm", GradientPpm().substr(0, 500));
+  testing::WriteFile(dir / "tree/caf\xe9.txt", "latin-1 name");
+  std::filesystem::create_symlink("../tree", dir / "tree/sub/loop");
+}
+
+TEST(CliHashTest, JsonlGolden) {
+  testing::TempDir dir;
+  MakeTree(dir);
+  const CliRun r = RunCairn(dir.path(), "hash --format jsonl --jobs 3 tree");
+  EXPECT_EQ(r.exit_code, 1);  // the truncated image and the symlink carry errors
+  ExpectGolden("hash.jsonl", r.out);
+}
+
+TEST(CliHashTest, CsvWithDihedralGolden) {
+  testing::TempDir dir;
+  MakeTree(dir);
+  const CliRun r = RunCairn(dir.path(), "hash --format csv --dihedral tree/sub/gradient.ppm tree/abc.txt");
+  EXPECT_EQ(r.exit_code, 0);
+  ExpectGolden("hash-dihedral.csv", r.out);
+}
+
+TEST(CliHashTest, OutputDoesNotDependOnJobs) {
+  testing::TempDir dir;
+  MakeTree(dir);
+  EXPECT_EQ(RunCairn(dir.path(), "hash --jobs 1 tree").out, RunCairn(dir.path(), "hash --jobs 4 tree").out);
+}
+
+TEST(CliHashTest, UsageErrorsExitTwo) {
+  testing::TempDir dir;
+  EXPECT_EQ(RunCairn(dir.path(), "hash --format xml x").exit_code, 2);
+  EXPECT_EQ(RunCairn(dir.path(), "hash").exit_code, 2);
+  EXPECT_EQ(RunCairn(dir.path(), "no-such-command").exit_code, 2);
+}
+
+TEST(CliHashTest, MissingPathIsAnErrorRecord) {
+  testing::TempDir dir;
+  const CliRun r = RunCairn(dir.path(), "hash nothing-here");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("\"error\":\"not_found: cannot stat: No such file or directory\""),
+            std::string::npos)
+      << r.out;
+}
+
+}  // namespace
+}  // namespace cairn
