@@ -7,9 +7,12 @@
 // be ignored (HEIF spec), so exif_orientation is always 1 and apply_exif_orientation is a no-op.
 #include <libheif/heif.h>
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "decoders.h"
 
@@ -31,12 +34,120 @@ struct OptionsFree {
 
 Status HeifError(const char* what, const heif_error& err) {
   std::string msg = std::string("HEIF: ") + what + ": " + (err.message ? err.message : "unknown");
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   if (err.code == heif_error_Unsupported_feature || err.code == heif_error_Unsupported_filetype ||
       err.code == heif_error_Plugin_loading_error) {
     return Status::Unsupported(msg);
   }
   if (err.code == heif_error_Memory_allocation_error) return Status::LimitExceeded(msg);
   return Status::Corrupt(msg);
+}
+
+// ---- Item reference check -------------------------------------------------------------------
+// libheif 1.15 follows item references ('dimg' grids/overlays/identity, 'auxl' alpha) recursively
+// without a depth limit: a reference loop or a very long chain recurses until the stack overflows
+// (or, with decoding threads, until thread creation throws std::system_error out of the C API and
+// terminates the process). Found by media_decode_fuzzer. So before decoding we read the `iref`
+// box of the top-level `meta` ourselves and refuse files whose reference graph from the primary
+// item has a cycle or is deeper than kMaxReferenceDepth. A malformed meta box is left to libheif.
+
+constexpr int kMaxReferenceDepth = 16;
+
+struct Box {
+  uint32_t type = 0;
+  size_t body = 0;  // offset of the payload
+  size_t end = 0;   // offset just past the box
+};
+
+uint32_t Be32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+constexpr uint32_t FourCc(const char (&s)[5]) {
+  return (uint32_t(uint8_t(s[0])) << 24) | (uint32_t(uint8_t(s[1])) << 16) |
+         (uint32_t(uint8_t(s[2])) << 8) | uint32_t(uint8_t(s[3]));
+}
+
+// The boxes directly inside [begin, end); stops at the first malformed header.
+std::vector<Box> ChildBoxes(std::span<const uint8_t> d, size_t begin, size_t end) {
+  std::vector<Box> boxes;
+  size_t pos = begin;
+  while (pos + 8 <= end) {
+    uint64_t size = Be32(d.data() + pos);
+    Box box;
+    box.type = Be32(d.data() + pos + 4);
+    size_t header = 8;
+    if (size == 1) {
+      if (pos + 16 > end) break;
+      size = (uint64_t{Be32(d.data() + pos + 8)} << 32) | Be32(d.data() + pos + 12);
+      header = 16;
+    } else if (size == 0) {
+      size = end - pos;
+    }
+    if (size < header || size > end - pos) break;
+    box.body = pos + header;
+    box.end = pos + static_cast<size_t>(size);
+    boxes.push_back(box);
+    pos = box.end;
+  }
+  return boxes;
+}
+
+// Longest reference chain from `item` (kMaxReferenceDepth + 1 on a cycle or when too deep).
+int ReferenceDepth(uint32_t item, const std::multimap<uint32_t, uint32_t>& edges,
+                   std::map<uint32_t, int>& memo, int level) {
+  if (level > kMaxReferenceDepth) return kMaxReferenceDepth + 1;
+  auto it = memo.find(item);
+  if (it != memo.end()) return it->second < 0 ? kMaxReferenceDepth + 1 : it->second;  // -1: on stack
+  memo[item] = -1;
+  int depth = 0;
+  auto [first, last] = edges.equal_range(item);
+  for (auto e = first; e != last && depth <= kMaxReferenceDepth; ++e) {
+    depth = std::max(depth, 1 + ReferenceDepth(e->second, edges, memo, level + 1));
+  }
+  memo[item] = std::min(depth, kMaxReferenceDepth + 1);
+  return memo[item];
+}
+
+// False when the primary item's reference graph loops or is too deep.
+bool ItemReferencesAreSane(std::span<const uint8_t> d) {
+  for (const Box& top : ChildBoxes(d, 0, d.size())) {
+    if (top.type != FourCc("meta") || top.body + 4 > top.end) continue;
+    uint32_t primary = 0;
+    bool have_primary = false;
+    std::multimap<uint32_t, uint32_t> edges;
+    for (const Box& child : ChildBoxes(d, top.body + 4, top.end)) {  // meta is a FullBox
+      if (child.type == FourCc("pitm") && child.body + 6 <= child.end) {
+        const uint8_t version = d[child.body];
+        have_primary = true;
+        primary = version == 0 ? ((d[child.body + 4] << 8) | d[child.body + 5])
+                               : (child.body + 8 <= child.end ? Be32(d.data() + child.body + 4) : 0);
+      }
+      if (child.type != FourCc("iref") || child.body + 4 > child.end) continue;
+      const bool wide = d[child.body] != 0;  // version 1: 32-bit item ids
+      const size_t id_size = wide ? 4 : 2;
+      auto read_id = [&](size_t at) -> uint32_t {
+        return wide ? Be32(d.data() + at) : static_cast<uint32_t>((d[at] << 8) | d[at + 1]);
+      };
+      for (const Box& ref : ChildBoxes(d, child.body + 4, child.end)) {
+        if (ref.body + id_size + 2 > ref.end) continue;
+        const uint32_t from = read_id(ref.body);
+        const size_t count = (d[ref.body + id_size] << 8) | d[ref.body + id_size + 1];
+        size_t at = ref.body + id_size + 2;
+        for (size_t i = 0; i < count && at + id_size <= ref.end; ++i, at += id_size) {
+          edges.emplace(from, read_id(at));
+        }
+      }
+    }
+    if (edges.empty()) return true;
+    std::map<uint32_t, int> memo;
+    if (have_primary) return ReferenceDepth(primary, edges, memo, 0) <= kMaxReferenceDepth;
+    // No pitm: check every item.
+    for (const auto& [from, to] : edges) {
+      if (ReferenceDepth(from, edges, memo, 0) > kMaxReferenceDepth) return false;
+    }
+    return true;
+  }
+  return true;
 }
 
 // True when libheif has a decoder plugin with this id ("aom", "dav1d", "libde265").
@@ -99,9 +210,16 @@ Status YccToRgb(const heif_image* ycc, const DecodeOptions& options, DecodedImag
 }  // namespace
 
 Status DecodeHeif(std::span<const uint8_t> bytes, const DecodeOptions& options, DecodedImage& out) {
+  if (!ItemReferencesAreSane(bytes)) {
+    return Status::Corrupt("HEIF: item references loop or nest deeper than " +
+                           std::to_string(kMaxReferenceDepth));
+  }
   std::unique_ptr<heif_context, ContextFree> ctx(heif_context_alloc());
   if (!ctx) return Status::Internal("HEIF: cannot allocate a context");
   heif_context_set_maximum_image_size_limit(ctx.get(), 1 << 16);
+  // Tiles are decoded on the calling thread: callers already decode many files in parallel, and
+  // libheif's per-tile threads turn a malformed file into a thread storm.
+  heif_context_set_max_decoding_threads(ctx.get(), 0);
   heif_error err = heif_context_read_from_memory_without_copy(ctx.get(), bytes.data(), bytes.size(), nullptr);
   if (err.code != heif_error_Ok) return HeifError("cannot parse the container", err);
   heif_image_handle* raw_handle = nullptr;
@@ -115,6 +233,11 @@ Status DecodeHeif(std::span<const uint8_t> bytes, const DecodeOptions& options, 
   out.exif_orientation = 1;
   if (width <= 0 || height <= 0) return Status::Corrupt("HEIF: image has zero width or height");
   CAIRN_RETURN_IF_ERROR(CheckDimensions("HEIF", static_cast<uint64_t>(width), static_cast<uint64_t>(height), options));
+  // libheif checks every decoded picture against this side limit before allocating it, so a
+  // codec stream whose own header claims a far larger picture than the container (found by the
+  // fuzzer: 26725x27000 inside a 16x16 item, 721 MB) is refused instead of decoded. Coded sizes
+  // exceed the displayed size by at most a few CTUs; 256 leaves room for that.
+  heif_context_set_maximum_image_size_limit(ctx.get(), std::max(width, height) + 256);
   std::unique_ptr<heif_decoding_options, OptionsFree> dec_opts(heif_decoding_options_alloc());
   // AV1 decoding is bit-exact across conforming decoders, so the choice does not change pixels.
   // libheif 1.15's dav1d path leaks on malformed AVIF (found by media_decode_fuzzer: an item

@@ -26,5 +26,28 @@ TEST(FuzzRegressionTest, AvifEmptyExtentDav1dLeak) {
   EXPECT_EQ(r.status().code(), StatusCode::kCorrupt) << r.status().ToString();
 }
 
+// An HEVC stream whose SPS claims 26725x27000 inside a 16x16 item: libheif decoded it (721 MB,
+// 14 s). Fixed by setting libheif's side limit to the item's size (+256) before decoding.
+TEST(FuzzRegressionTest, HeicHevcSpsLargerThanItem) {
+  const auto bytes = Regression("heic-hevc-sps-larger-than-item.heic");
+  ASSERT_FALSE(bytes.empty());
+  auto r = DecodeImage(bytes);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kLimitExceeded) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("26725x27000"), std::string::npos) << r.status().ToString();
+}
+
+// Item references that loop: libheif 1.15 recursed until the stack overflowed (or, with its
+// decoding threads, threw std::system_error through the C API and aborted). Fixed by checking the
+// iref graph before decoding and by decoding on the calling thread.
+TEST(FuzzRegressionTest, HeicItemReferenceLoop) {
+  const auto bytes = Regression("heic-item-reference-loop.heic");
+  ASSERT_FALSE(bytes.empty());
+  auto r = DecodeImage(bytes);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("loop"), std::string::npos) << r.status().ToString();
+}
+
 }  // namespace
 }  // namespace cairn::media
