@@ -41,7 +41,11 @@ struct JpegErrorManager {
 extern "C" void JpegErrorExit(j_common_ptr cinfo) {
   auto* err = reinterpret_cast<JpegErrorManager*>(cinfo->err);
   (*cinfo->err->format_message)(cinfo, err->message);
-  Fail(cinfo, StatusCode::kCorrupt);
+  // Valid JPEG variants this libjpeg build cannot decode (12-bit precision, lossless) are
+  // unsupported rather than corrupt.
+  const int code = err->pub.msg_code;
+  const bool unsupported = code == JERR_BAD_PRECISION || code == JERR_NOT_COMPILED;
+  Fail(cinfo, unsupported ? StatusCode::kUnsupported : StatusCode::kCorrupt);
 }
 
 extern "C" void JpegEmitMessage(j_common_ptr cinfo, int msg_level) {

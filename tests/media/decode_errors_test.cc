@@ -122,6 +122,15 @@ TEST(DecodeErrorsTest, CorruptDataNeverCrashes) {
   }
 }
 
+TEST(DecodeErrorsTest, TwelveBitJpegIsUnsupportedNotCorrupt) {
+  auto jpeg = testimg::JpegHeader(16, 16);
+  jpeg[6] = 12;  // SOF0 sample precision
+  auto r = DecodeImage(jpeg);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnsupported) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("precision 12"), std::string::npos) << r.status().ToString();
+}
+
 TEST(DecodeErrorsTest, MalformedHandBuiltHeaders) {
   const std::vector<std::pair<const char*, std::vector<uint8_t>>> cases = {
       {"png-zero-width", testimg::PngHeader(0, 10)},
