@@ -2,6 +2,7 @@
 // every seed file named on the command line (files, or folders of files), then on a fixed number
 // of deterministic mutations of each (bit flips, truncations, inserted and overwritten bytes).
 // Same seeds, same inputs, every run. Prints "<N> inputs, 0 crashes" when done.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
