@@ -56,9 +56,9 @@ inline float LumaScalar(const uint8_t* p) {
 
 // 8 pixels at a time: two 16-byte loads (pixels 0-3 and 4-7, each using its first 12 bytes),
 // byte shuffles to 32-bit R, G and B, conversion, then (R*cr + G*cg) + B*cb as in the reference.
-// The second load reads 4 bytes past the 8 pixels, so the SIMD step stops 28 bytes short of
-// the end of the image.
-void LumaRow(const uint8_t* row, int width, const uint8_t* end, float* out) {
+// The second load reads 4 bytes past the 8 pixels, so blocks within 28 bytes of the end of the
+// image, and partial blocks, take the scalar route.
+void LumaBlock(const uint8_t* const* rows, int c, int width, const uint8_t* end, Vec* v) {
   const __m256i pick_r = _mm256_setr_epi8(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1,
                                           -1, -1, 0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1,
                                           9, -1, -1, -1);
@@ -71,21 +71,24 @@ void LumaRow(const uint8_t* row, int width, const uint8_t* end, float* out) {
   const __m256 cr = _mm256_set1_ps(reference::kLumaR);
   const __m256 cg = _mm256_set1_ps(reference::kLumaG);
   const __m256 cb = _mm256_set1_ps(reference::kLumaB);
-  int c = 0;
-  for (; c + 8 <= width; c += 8) {
-    const uint8_t* p = row + 3 * static_cast<size_t>(c);
-    if (end - p < 28) break;
-    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 12));
-    const __m256i px = _mm256_set_m128i(hi, lo);
-    const __m256 r = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(px, pick_r));
-    const __m256 g = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(px, pick_g));
-    const __m256 b = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(px, pick_b));
-    const __m256 y = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(cr, r), _mm256_mul_ps(cg, g)),
-                                   _mm256_mul_ps(cb, b));
-    _mm256_storeu_ps(out + c, y);
+  const bool full = c + 8 <= width;
+  for (int l = 0; l < kN; ++l) {
+    const uint8_t* p = rows[l] + 3 * static_cast<size_t>(c);
+    if (full && end - p >= 28) {
+      const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 12));
+      const __m256i px = _mm256_set_m128i(hi, lo);
+      const __m256 r = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(px, pick_r));
+      const __m256 g = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(px, pick_g));
+      const __m256 b = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(px, pick_b));
+      v[l] = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(cr, r), _mm256_mul_ps(cg, g)),
+                           _mm256_mul_ps(cb, b));
+    } else {
+      float y[8];
+      for (int k = 0; k < 8; ++k) y[k] = c + k < width ? LumaScalar(p + 3 * k) : 0.0f;
+      v[l] = _mm256_loadu_ps(y);
+    }
   }
-  for (; c < width; ++c) out[c] = LumaScalar(row + 3 * static_cast<size_t>(c));
 }
 
 }  // namespace

@@ -15,11 +15,12 @@ FastLayout MakeFastLayout(int width, int height, int lanes) {
   l.height = height;
   l.lanes = lanes;
   l.padded_width = (width + lanes - 1) / lanes * lanes;
-  l.ring_rows = reference::JaroszWindowSize(height, 64) + lanes;
-  l.group_floats = static_cast<size_t>(lanes) * static_cast<size_t>(l.padded_width);
+  const int group_rows = 2 * lanes;  // kR in fast_kernel.inc
+  l.ring_rows = reference::JaroszWindowSize(height, 64) + group_rows;
+  l.group_floats = static_cast<size_t>(group_rows) * static_cast<size_t>(l.padded_width);
   l.ring_floats = static_cast<size_t>(l.ring_rows) * static_cast<size_t>(l.padded_width);
   l.samples_floats = static_cast<size_t>(height) * 64;
-  l.total_floats = 4 * l.group_floats + l.ring_floats + static_cast<size_t>(l.padded_width) +
+  l.total_floats = 3 * l.group_floats + l.ring_floats + static_cast<size_t>(l.padded_width) +
                    2 * l.samples_floats + 64;
   return l;
 }
@@ -51,11 +52,14 @@ struct LumaTables {
   }
 };
 
-void LumaRow(const uint8_t* row, int width, const uint8_t* /*end*/, float* out) {
+void LumaBlock(const uint8_t* const* rows, int c, int width, const uint8_t* /*end*/, Vec* v) {
   static const LumaTables kTables;
-  for (int c = 0; c < width; ++c) {
-    const uint8_t* p = row + 3 * static_cast<size_t>(c);
-    out[c] = kTables.r[p[0]] + kTables.g[p[1]] + kTables.b[p[2]];
+  const int n = width - c < kN ? width - c : kN;
+  for (int l = 0; l < kN; ++l) {
+    float y[kN] = {0.0f, 0.0f, 0.0f, 0.0f};
+    const uint8_t* p = rows[l] + 3 * static_cast<size_t>(c);
+    for (int k = 0; k < n; ++k, p += 3) y[k] = kTables.r[p[0]] + kTables.g[p[1]] + kTables.b[p[2]];
+    v[l] = _mm_loadu_ps(y);
   }
 }
 
