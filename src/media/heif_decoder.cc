@@ -210,6 +210,13 @@ Status YccToRgb(const heif_image* ycc, const DecodeOptions& options, DecodedImag
 }  // namespace
 
 Status DecodeHeif(std::span<const uint8_t> bytes, const DecodeOptions& options, DecodedImage& out) {
+  // libheif registers its decoder plugins on first use; do that once, under C++'s thread-safe
+  // static initialization, so concurrent first calls do not race. Never de-initialized.
+  static const bool heif_ready = [] {
+    heif_init(nullptr);
+    return true;
+  }();
+  (void)heif_ready;
   if (!ItemReferencesAreSane(bytes)) {
     return Status::Corrupt("HEIF: item references loop or nest deeper than " +
                            std::to_string(kMaxReferenceDepth));
