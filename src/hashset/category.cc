@@ -92,10 +92,10 @@ CategoryMap::CategoryMap(std::vector<CategoryRule> overrides) {
 }
 
 std::optional<TriageClass> CategoryMap::Lookup(CategoryScheme scheme, std::string_view raw) const {
-  const std::string key = Normalise(raw);
+  const std::string_view key = internal::Trim(raw);
   if (key.empty()) return std::nullopt;
   for (const auto& r : rules_) {
-    if (r.scheme == scheme && r.raw == key) return r.triage;
+    if (r.scheme == scheme && internal::EqualsIgnoreCase(r.raw, key)) return r.triage;
   }
   return std::nullopt;
 }

@@ -150,11 +150,39 @@ std::string Excerpt(std::string_view s, size_t max) {
   return out;
 }
 
+namespace {
+struct HexTable {
+  int8_t v[256];
+  constexpr HexTable() : v() {
+    for (int i = 0; i < 256; ++i) v[i] = -1;
+    for (int i = 0; i < 10; ++i) v['0' + i] = static_cast<int8_t>(i);
+    for (int i = 0; i < 6; ++i) {
+      v['a' + i] = static_cast<int8_t>(10 + i);
+      v['A' + i] = static_cast<int8_t>(10 + i);
+    }
+  }
+};
+constexpr HexTable kHex;
+}  // namespace
+
+bool ParseHexFast(std::string_view text, std::span<uint8_t> out) {
+  if (text.size() != out.size() * 2) return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  int bad = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = kHex.v[p[2 * i]];
+    const int lo = kHex.v[p[2 * i + 1]];
+    bad |= hi | lo;
+    out[i] = static_cast<uint8_t>((hi << 4) | (lo & 0xf));
+  }
+  return bad >= 0;
+}
+
 bool ParsePdqField(std::string_view text, std::optional<Hash256>& out, std::string& why) {
   text = Trim(text);
   if (text.empty()) return true;
-  auto h = Hash256::FromHex(text);
-  if (!h) {
+  std::optional<Hash256> h = Hash256{};
+  if (!ParseHexFast(text, h->bytes)) {
     why = "PDQ '" + Excerpt(text, 80) + "' is not 64 hex digits";
     return false;
   }

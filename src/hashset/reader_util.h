@@ -55,6 +55,9 @@ bool IsHex(std::string_view s);
 // Printable, at most `max` characters, for error messages.
 std::string Excerpt(std::string_view s, size_t max = 60);
 
+// Table-driven hex parsing (the importers' hot path); same contract as cairn::ParseHex.
+bool ParseHexFast(std::string_view text, std::span<uint8_t> out);
+
 // Sets `out` from hex text. Empty text leaves it unset and returns true; bad text returns false
 // and fills `why` ("MD5 'xyz' is not 32 hex digits").
 template <typename D>
@@ -62,13 +65,13 @@ bool ParseDigestField(std::string_view label, std::string_view text, std::option
                       std::string& why) {
   text = Trim(text);
   if (text.empty()) return true;
-  auto d = D::FromHex(text);
-  if (!d) {
+  D d;
+  if (!ParseHexFast(text, d.bytes)) {
     why = std::string(label) + " '" + Excerpt(text, 80) + "' is not " + std::to_string(D::kSize * 2) +
           " hex digits";
     return false;
   }
-  out = *d;
+  out = d;
   return true;
 }
 bool ParsePdqField(std::string_view text, std::optional<Hash256>& out, std::string& why);

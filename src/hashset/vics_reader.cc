@@ -285,7 +285,7 @@ class VicsReader final : public ReaderBase {
       if ((err = std::move(field_result).get(field))) break;
       std::string_view key;
       if ((err = field.unescaped_key().get(key))) break;
-      std::string k(key);
+      const std::string_view k = key;
       od::value v = field.value();
       if (k == "AlternativeHashes") {
         if (!ParseAlternativeHashes(v, e, why, err)) return err ? Bad(why, err) : false;
@@ -302,42 +302,7 @@ class VicsReader final : public ReaderBase {
       const bool has = ScalarText(v, text, is_null, err);
       if (err) break;
       if (!has) continue;  // null, or a container Cairn does not model
-      if (EqualsIgnoreCase(k, "MD5")) {
-        if (!ParseDigestField("MD5", text, e.md5, why)) return false;
-      } else if (EqualsIgnoreCase(k, "SHA1")) {
-        if (!ParseDigestField("SHA1", text, e.sha1, why)) return false;
-      } else if (EqualsIgnoreCase(k, "SHA256")) {
-        if (!ParseDigestField("SHA256", text, e.sha256, why)) return false;
-      } else if (k == "Category") {
-        e.category.raw = std::string(Trim(text));
-      } else if (k == "MediaID") {
-        e.source_id = text;
-      } else if (k == "VictimIdentified") {
-        e.victim_identified = ParseTristate(text);
-      } else if (k == "OffenderIdentified") {
-        e.offender_identified = ParseTristate(text);
-      } else if (k == "IsDistributed") {
-        e.is_distributed = ParseTristate(text);
-      } else if (k == "Series") {
-        e.series = text;
-      } else if (k == "Tags") {
-        e.tags = text;
-      } else if (k == "Comments") {
-        e.comments = text;
-      } else if (k == "MediaSize") {
-        if (!Trim(text).empty()) {
-          auto n = ParseUint(text);
-          if (!n) {
-            why = "MediaSize '" + Excerpt(text) + "' is not a non-negative integer";
-            return false;
-          }
-          e.file_size = *n;
-        }
-      } else if (EqualsIgnoreCase(k, "PhotoDNA")) {
-        if (!Trim(text).empty()) e.vendor_hashes.push_back({"PhotoDNA", std::string(Trim(text))});
-      } else if (k == "RelativeFilePath") {
-        relative_path_ = text;
-      }
+      if (!SetScalar(KeyOf(k), text, e, why)) return false;
     }
     if (err) return Bad(why, err);
     if (!e.file_name && !relative_path_.empty()) {
@@ -355,6 +320,64 @@ class VicsReader final : public ReaderBase {
         e.category.raw = meta_category_.substr(colon + 1);
       }
       meta_category_.clear();
+    }
+    return true;
+  }
+
+  enum class Key : uint8_t {
+    kOther, kMd5, kSha1, kSha256, kCategory, kMediaId, kVictim, kOffender, kDistributed, kSeries,
+    kTags, kComments, kMediaSize, kPhotoDna, kRelativePath,
+  };
+
+  // Exact names first (the common case), then a case-insensitive look at the hash fields.
+  static Key KeyOf(std::string_view k) {
+    static constexpr std::pair<std::string_view, Key> kExact[] = {
+        {"MD5", Key::kMd5},           {"SHA1", Key::kSha1},
+        {"Tags", Key::kTags},         {"SHA256", Key::kSha256},
+        {"Series", Key::kSeries},     {"MediaID", Key::kMediaId},
+        {"Category", Key::kCategory}, {"Comments", Key::kComments},
+        {"PhotoDNA", Key::kPhotoDna}, {"MediaSize", Key::kMediaSize},
+        {"IsDistributed", Key::kDistributed}, {"VictimIdentified", Key::kVictim},
+        {"RelativeFilePath", Key::kRelativePath}, {"OffenderIdentified", Key::kOffender},
+    };
+    for (const auto& [name, key] : kExact) {
+      if (name.size() == k.size() && name == k) return key;
+    }
+    if (EqualsIgnoreCase(k, "MD5")) return Key::kMd5;
+    if (EqualsIgnoreCase(k, "SHA1")) return Key::kSha1;
+    if (EqualsIgnoreCase(k, "SHA256")) return Key::kSha256;
+    if (EqualsIgnoreCase(k, "PhotoDNA")) return Key::kPhotoDna;
+    return Key::kOther;
+  }
+
+  bool SetScalar(Key key, const std::string& text, Entry& e, std::string& why) {
+    switch (key) {
+      case Key::kOther: return true;
+      case Key::kMd5: return ParseDigestField("MD5", text, e.md5, why);
+      case Key::kSha1: return ParseDigestField("SHA1", text, e.sha1, why);
+      case Key::kSha256: return ParseDigestField("SHA256", text, e.sha256, why);
+      case Key::kCategory: e.category.raw = std::string(Trim(text)); return true;
+      case Key::kMediaId: e.source_id = text; return true;
+      case Key::kVictim: e.victim_identified = ParseTristate(text); return true;
+      case Key::kOffender: e.offender_identified = ParseTristate(text); return true;
+      case Key::kDistributed: e.is_distributed = ParseTristate(text); return true;
+      case Key::kSeries: e.series = text; return true;
+      case Key::kTags: e.tags = text; return true;
+      case Key::kComments: e.comments = text; return true;
+      case Key::kMediaSize:
+        if (!Trim(text).empty()) {
+          auto n = ParseUint(text);
+          if (!n) {
+            why = "MediaSize '" + Excerpt(text) + "' is not a non-negative integer";
+            return false;
+          }
+          e.file_size = *n;
+        }
+        return true;
+      case Key::kPhotoDna:
+        if (!Trim(text).empty()) e.vendor_hashes.push_back({"PhotoDNA", std::string(Trim(text))});
+        return true;
+      case Key::kRelativePath: relative_path_ = text; return true;
     }
     return true;
   }
