@@ -123,11 +123,18 @@ std::string_view TrimMarks(std::string_view s) {
 
 bool IsEncryptionNotice(std::string_view body) {
   body = TrimMarks(body);
-  for (std::string_view key : {"end-to-end encrypted", "end-to-end encryption", "Ende-zu-Ende-verschl",
-                               "cifrado de extremo a extremo", "cifrados de extremo a extremo",
-                               "criptografia de ponta a ponta", "protegidas com a criptografia",
-                               "chiffrés de bout en bout", "chiffrement de bout en bout",
-                               "end-to-end versleuteld", "crittografia end-to-end"}) {
+  // Every variant opens with the word for "messages" (or "Your messages"); only then search.
+  static constexpr std::array<std::string_view, 12> kOpenings = {
+      "Messages", "Your messages", "Nachrichten", "Los mensajes", "Mensajes", "As mensagens", "Mensagens",
+      "Les messages", "Berichten", "I messaggi", "Le chiamate", "Calls"};
+  bool opening = false;
+  for (std::string_view o : kOpenings) opening = opening || StartsWith(body, o);
+  if (!opening) return false;
+  static constexpr std::array<std::string_view, 11> kKeys = {
+      "end-to-end encrypted", "end-to-end encryption", "Ende-zu-Ende-verschl", "cifrado de extremo a extremo",
+      "cifrados de extremo a extremo", "criptografia de ponta a ponta", "protegidas com a criptografia",
+      "chiffrés de bout en bout", "chiffrement de bout en bout", "end-to-end versleuteld", "crittografia end-to-end"};
+  for (std::string_view key : kKeys) {
     if (body.find(key) != std::string_view::npos) return true;
   }
   return false;
@@ -174,7 +181,7 @@ bool ClassifySystemText(std::string_view text, Message& m) {
     m.event_detail = std::string(LastQuoted(t));
     return true;
   }
-  for (std::string_view key : {" changed this group's icon", " changed the group icon", " deleted this group's icon",
+  for (std::string_view key : std::initializer_list<std::string_view>{" changed this group's icon", " changed the group icon", " deleted this group's icon",
                                " changed the group photo", " changed this group's photo", " removed this group's icon",
                                " changed the group's icon"}) {
     if ((at = FindKey(t, key)) != std::string_view::npos) {
@@ -182,14 +189,14 @@ bool ClassifySystemText(std::string_view text, Message& m) {
       return true;
     }
   }
-  for (std::string_view key : {" changed the group description", " changed this group's description",
+  for (std::string_view key : std::initializer_list<std::string_view>{" changed the group description", " changed this group's description",
                                " deleted the group description", " deleted this group's description"}) {
     if ((at = FindKey(t, key)) != std::string_view::npos) {
       Set(m, SystemEvent::kChangedDescription, t.substr(0, at));
       return true;
     }
   }
-  for (std::string_view key : {" joined using this group's invite link", " joined using this group\xE2\x80\x99s invite link",
+  for (std::string_view key : std::initializer_list<std::string_view>{" joined using this group's invite link", " joined using this group\xE2\x80\x99s invite link",
                                " joined using an invite link", " joined via invite link", " joined from the community"}) {
     if ((at = FindKey(t, key)) != std::string_view::npos) {
       Set(m, SystemEvent::kJoinedByLink, t.substr(0, at));
@@ -254,50 +261,68 @@ void ClassifyBody(std::string_view body, Message& m) {
   const std::string_view first_line = body.substr(0, body.find('\n'));
   std::string_view t = TrimMarks(first_line);
   m.kind = MessageKind::kText;
-  // Attachments named in the body.
-  if (StartsWith(t, "<attached: ") && EndsWith(t, ">")) {  // iOS with media
-    m.kind = MessageKind::kMedia;
-    m.attachment = std::string(TrimMarks(t.substr(11, t.size() - 12)));
+  if (t.empty()) return;
+  // Cheap gates first: every marker starts with '<', ends with ')' or "omitted", or is a
+  // deletion notice of known length.
+  if (t.front() == '<' && t.back() == '>') {
+    if (StartsWith(t, "<attached: ")) {  // iOS with media
+      m.kind = MessageKind::kMedia;
+      m.attachment = std::string(TrimMarks(t.substr(11, t.size() - 12)));
+      return;
+    }
+    static constexpr std::array<std::string_view, 15> kOmitted = {
+        "<Media omitted>", "<Medien ausgelassen>", "<Multimedia omitido>", "<Archivo omitido>",
+        "<Mídia oculta>", "<Arquivo de mídia oculto>", "<Médias omis>", "<Fichier omis>",
+        "<Media weggelaten>", "<Media omessi>", "<Medya dahil edilmedi>",
+        "<Медиафайлы не "
+        "включены>",
+        "<Без медиафайлов>",
+        "<Media tidak disertakan>", "<Media omitido>"};
+    for (std::string_view marker : kOmitted) {
+      if (EqualsIgnoreCase(t, marker)) {
+        m.kind = MessageKind::kMedia;
+        m.attachment = std::string(t);
+        m.attachment_omitted = true;
+        return;
+      }
+    }
     return;
   }
-  for (std::string_view suffix : {" (file attached)", " (Datei angehängt)", " (archivo adjunto)", " (arquivo anexado)",
-                                  " (fichier joint)", " (bestand bijgevoegd)", " (file allegato)", " (dosya ekli)"}) {
-    if (EndsWith(t, suffix)) {
-      m.kind = MessageKind::kMedia;
-      m.attachment = std::string(TrimMarks(t.substr(0, t.size() - suffix.size())));
-      return;
+  if (t.back() == ')') {
+    static constexpr std::array<std::string_view, 8> kAttached = {
+        " (file attached)", " (Datei angehängt)", " (archivo adjunto)", " (arquivo anexado)",
+        " (fichier joint)", " (bestand bijgevoegd)", " (file allegato)", " (dosya ekli)"};
+    for (std::string_view suffix : kAttached) {
+      if (EndsWith(t, suffix)) {
+        m.kind = MessageKind::kMedia;
+        m.attachment = std::string(TrimMarks(t.substr(0, t.size() - suffix.size())));
+        return;
+      }
     }
+    return;
   }
-  // Media left out of the export.
-  static constexpr std::array<std::string_view, 16> kOmitted = {
-      "<Media omitted>", "<Medien ausgelassen>", "<Multimedia omitido>", "<Archivo omitido>",
-      "<Mídia oculta>", "<Arquivo de mídia oculto>", "<Médias omis>", "<Fichier omis>",
-      "<Media weggelaten>", "<Media omessi>", "<Medya dahil edilmedi>", "<Медиафайлы не включены>",
-      "<Без медиафайлов>", "<Media tidak disertakan>", "<media omitted>", "<Media omitido>"};
-  for (std::string_view marker : kOmitted) {
-    if (EqualsIgnoreCase(t, marker)) {
-      m.kind = MessageKind::kMedia;
-      m.attachment = std::string(t);
-      m.attachment_omitted = true;
-      return;
+  if (EndsWith(t, " omitted")) {  // iOS without media: "image omitted"
+    static constexpr std::array<std::string_view, 8> kWhat = {"image", "video", "audio", "sticker",
+                                                              "GIF", "document", "Contact card", "photo"};
+    for (std::string_view what : kWhat) {
+      if (t.size() == what.size() + 8 && EqualsIgnoreCase(t.substr(0, what.size()), what)) {
+        m.kind = MessageKind::kMedia;
+        m.attachment = std::string(t);
+        m.attachment_omitted = true;
+        return;
+      }
     }
-  }
-  for (std::string_view what : {"image", "video", "audio", "sticker", "GIF", "document", "Contact card", "photo"}) {
-    if (t.size() == what.size() + 8 && EqualsIgnoreCase(t.substr(0, what.size()), what) &&
-        EqualsIgnoreCase(t.substr(what.size()), " omitted")) {
-      m.kind = MessageKind::kMedia;
-      m.attachment = std::string(t);
-      m.attachment_omitted = true;
-      return;
-    }
+    return;
   }
   std::string_view d = t;
-  if (EndsWith(d, ".")) d.remove_suffix(1);
-  for (std::string_view marker :
-       {"This message was deleted", "You deleted this message", "Diese Nachricht wurde gelöscht",
-        "Du hast diese Nachricht gelöscht", "Se eliminó este mensaje", "Eliminaste este mensaje",
-        "Esta mensagem foi apagada", "Você apagou esta mensagem", "Ce message a été supprimé",
-        "Vous avez supprimé ce message", "Dit bericht is verwijderd", "Questo messaggio è stato eliminato"}) {
+  if (d.back() == '.') d.remove_suffix(1);
+  if (d.size() < 20 || d.size() > 40) return;
+  static constexpr std::array<std::string_view, 12> kDeleted = {
+      "This message was deleted", "You deleted this message", "Diese Nachricht wurde gelöscht",
+      "Du hast diese Nachricht gelöscht", "Se eliminó este mensaje", "Eliminaste este mensaje",
+      "Esta mensagem foi apagada", "Você apagou esta mensagem", "Ce message a été supprimé",
+      "Vous avez supprimé ce message", "Dit bericht is verwijderd", "Questo messaggio è stato eliminato"};
+  for (std::string_view marker : kDeleted) {
     if (EqualsIgnoreCase(d, marker)) {
       m.kind = MessageKind::kDeleted;
       return;

@@ -224,6 +224,11 @@ struct Ymd {
   int year, month, day;
 };
 
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 int DaysInMonth(int y, int m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -386,6 +391,29 @@ void AppendContinuation(std::string_view region, bool last, std::string& text) {
   }
 }
 
+// Clears every field, keeping the strings' capacity.
+void ResetMessage(Message& m) {
+  m.source.clear();
+  m.line = m.offset = m.index = 0;
+  m.message_id = -1;
+  m.time = {};
+  m.sender_name.clear();
+  m.sender_phone.clear();
+  m.sender_id.clear();
+  m.text.clear();
+  m.kind = MessageKind::kText;
+  m.attachment.clear();
+  m.attachment_omitted = false;
+  m.attachment_member = -1;
+  m.media_type.clear();
+  m.event = SystemEvent::kNone;
+  m.action.clear();
+  m.event_actor.clear();
+  m.event_targets.clear();
+  m.event_detail.clear();
+  m.entities.clear();
+}
+
 }  // namespace
 
 std::string ChatNameFromFileName(std::string_view file_name) {
@@ -404,6 +432,10 @@ std::string ChatNameFromFileName(std::string_view file_name) {
 }
 
 Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options) {
+  return ParseWhatsAppText(text, options, nullptr);
+}
+
+Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options, const MessageSink& sink) {
   Chat chat;
   chat.platform = options.platform;
   chat.source = options.source.empty() ? "<memory>" : options.source;
@@ -465,28 +497,28 @@ Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options) {
   }
 
   // Pass 2: messages.
-  std::unordered_map<std::string, size_t> member_index;
+  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> member_index;
   auto member = [&](std::string_view name, size_t message_index) -> Member& {
-    auto [it, inserted] = member_index.try_emplace(std::string(name), chat.members.size());
-    if (inserted) {
-      Member m;
-      m.name = std::string(name);
-      if (LooksLikePhoneNumber(name)) m.phone = m.name;
-      m.first_message = message_index;
-      chat.members.push_back(std::move(m));
-    }
-    return chat.members[it->second];
+    if (auto it = member_index.find(name); it != member_index.end()) return chat.members[it->second];
+    member_index.emplace(std::string(name), chat.members.size());
+    Member& m = chat.members.emplace_back();
+    m.name = std::string(name);
+    if (LooksLikePhoneNumber(name)) m.phone = m.name;
+    m.first_message = message_index;
+    return m;
   };
   bool group_events = false;
   std::string title_hint;
-  chat.messages.reserve(valid.size());
+  Message scratch;  // streaming: one message reused, so its strings keep their capacity
+  if (!sink) chat.messages.reserve(valid.size());
   for (size_t k = 0; k < valid.size(); ++k) {
     const RawHeader& h = headers[valid[k]];
-    Message m;
+    Message& m = sink ? scratch : chat.messages.emplace_back();
+    if (sink) ResetMessage(m);
     m.source = chat.source;
     m.line = h.line;
     m.offset = h.line_begin;
-    m.index = chat.messages.size();
+    m.index = k;
     m.time = {HeaderSeconds(h, dates[valid[k]]), false};
     std::string_view rest = text.substr(h.rest_begin, h.rest_end - h.rest_begin);
     const size_t region_end = k + 1 < valid.size() ? headers[valid[k + 1]].line_begin : text.size();
@@ -563,9 +595,9 @@ Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options) {
       seen(m.event_actor);
       for (const std::string& t : m.event_targets) seen(t);
     }
-    chat.messages.push_back(std::move(m));
+    if (sink) sink(m);
   }
-  report.messages = chat.messages.size();
+  report.messages = valid.size();
 
   if (chat.title.empty() && !title_hint.empty()) {
     chat.title = title_hint;

@@ -186,6 +186,19 @@ TEST(WhatsAppText, FileNameGivesTheTitle) {
   EXPECT_FALSE(ParseWhatsAppFile(dir / "missing.txt").ok());
 }
 
+TEST(WhatsAppText, StreamingGivesTheSameMessagesAndChat) {
+  const std::string text =
+      "[13/01/2020, 09:00:00] Crew: \xE2\x80\x8E" "Alice added Bob\n[13/01/2020, 09:01:00] Bob: <attached: a.jpg>\n"
+      "caption\n[14/01/2020, 09:02:00] Ann: hi\n[14/01/2020, 09:03:00] Ann: This message was deleted\n";
+  const Chat whole = ParseWhatsAppText(text);
+  std::vector<Message> streamed;
+  Chat summary = ParseWhatsAppText(text, {}, [&](const Message& m) { streamed.push_back(m); });
+  EXPECT_TRUE(summary.messages.empty());
+  EXPECT_EQ(summary.report.messages, whole.messages.size());
+  summary.messages = streamed;
+  EXPECT_EQ(ChatToJson(summary), ChatToJson(whole));
+}
+
 TEST(WhatsAppText, JsonOutputUsesTheDocumentedFieldNames) {
   const Chat chat = ParseWhatsAppText(
       "13/01/2020, 10:00 - +1 555 0100: hi \xFF\n13/01/2020, 10:01 - +1 555 0100 left\n");

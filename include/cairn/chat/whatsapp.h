@@ -39,6 +39,13 @@ struct WhatsAppOptions {
 // with no messages and every line skipped; callers decide what that means).
 Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options = {});
 
+// Receives each message in file order; the reference is valid only during the call.
+using MessageSink = std::function<void(const Message& message)>;
+// Streaming form for ingesting large exports with flat memory: every message goes to `sink`
+// instead of Chat::messages (which stays empty); members, title, type and the report are filled
+// as above. Identical messages to the non-streaming form, in the same order.
+Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options, const MessageSink& sink);
+
 // The chat title WhatsApp puts in the export's file name ("WhatsApp Chat with NAME.txt",
 // "WhatsApp Chat - NAME.zip", localized "WhatsApp-Chat mit NAME"); empty when it is not there.
 std::string ChatNameFromFileName(std::string_view file_name);
