@@ -121,6 +121,7 @@ class CsvReader final : public ReaderBase {
         }
       }
       CountRecord();
+      in_.ReleaseBefore(offset);
       out = Entry{};
       out.provenance = {++record_no_, line, offset};
       std::string why;

@@ -42,6 +42,7 @@ class LineReader final : public ReaderBase {
         ++comment_lines_;
         continue;
       }
+      in_.ReleaseBefore(offset);
       out = Entry{};
       out.provenance = {++record_no_, line_no, offset};
       std::string why;

@@ -54,6 +54,16 @@ MappedInput MappedInput::Borrow(std::span<const uint8_t> bytes, std::string name
   return in;
 }
 
+void MappedInput::ReleaseBefore(size_t offset) {
+  constexpr size_t kStep = 64u << 20;
+  if (!owned_map_ || offset < released_ + kStep) return;
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t upto = offset / page * page;
+  if (upto <= released_) return;
+  ::madvise(const_cast<char*>(data_) + released_, upto - released_, MADV_DONTNEED);
+  released_ = upto;
+}
+
 MappedInput::MappedInput(MappedInput&& o) noexcept { *this = std::move(o); }
 
 MappedInput& MappedInput::operator=(MappedInput&& o) noexcept {
@@ -62,6 +72,7 @@ MappedInput& MappedInput::operator=(MappedInput&& o) noexcept {
     data_ = std::exchange(o.data_, nullptr);
     size_ = std::exchange(o.size_, 0);
     owned_map_ = std::exchange(o.owned_map_, false);
+    released_ = std::exchange(o.released_, 0);
     name_ = std::move(o.name_);
     path_ = std::move(o.path_);
   }

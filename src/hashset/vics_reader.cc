@@ -76,6 +76,7 @@ class VicsReader final : public ReaderBase {
       CAIRN_ASSIGN_OR_RETURN(bool found, FindRecord(start, end, line));
       if (!found) return false;
       CountRecord();
+      in_.ReleaseBefore(start);  // the scanner never moves backwards
       out = Entry{};
       out.provenance = {++record_no_, line, start};
       std::string why;
