@@ -93,8 +93,10 @@ void LumaBlock(const uint8_t* const* rows, int c, int width, const uint8_t* end,
 
 }  // namespace
 
+#define CAIRN_PDQ_GROUP_VECTORS kFastGroupVectors
 #define CAIRN_PDQ_ENTRY DownsampleAvx2
 #include "fast_kernel.inc"
 #undef CAIRN_PDQ_ENTRY
+#undef CAIRN_PDQ_GROUP_VECTORS
 
 }  // namespace cairn::pdq::internal

@@ -15,7 +15,7 @@ FastLayout MakeFastLayout(int width, int height, int lanes) {
   l.height = height;
   l.lanes = lanes;
   l.padded_width = (width + lanes - 1) / lanes * lanes;
-  const int group_rows = 2 * lanes;  // kR in fast_kernel.inc
+  const int group_rows = kFastGroupVectors * lanes;  // kR in fast_kernel.inc
   l.ring_rows = reference::JaroszWindowSize(height, 64) + group_rows;
   l.group_floats = static_cast<size_t>(group_rows) * static_cast<size_t>(l.padded_width);
   l.ring_floats = static_cast<size_t>(l.ring_rows) * static_cast<size_t>(l.padded_width);
@@ -65,8 +65,10 @@ void LumaBlock(const uint8_t* const* rows, int c, int width, const uint8_t* /*en
 
 }  // namespace
 
+#define CAIRN_PDQ_GROUP_VECTORS kFastGroupVectors
 #define CAIRN_PDQ_ENTRY DownsampleSse2
 #include "fast_kernel.inc"
 #undef CAIRN_PDQ_ENTRY
+#undef CAIRN_PDQ_GROUP_VECTORS
 
 }  // namespace cairn::pdq::internal
