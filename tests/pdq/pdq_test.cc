@@ -85,7 +85,8 @@ TEST(PdqKernels, AgreeWithScalarOnOddSizes) {
   const int sizes[][2] = {{1, 1},     {1, 7},     {7, 1},    {1, 300},  {300, 1},   {2, 2},
                           {3, 5},     {5, 5},     {8, 8},    {9, 17},   {63, 65},   {64, 64},
                           {65, 63},   {127, 129}, {128, 128}, {129, 127}, {200, 33}, {256, 257},
-                          {333, 517}, {4000, 3},  {3, 4000}, {1001, 999}, {1600, 1004}};
+                          {333, 517}, {4000, 3},  {3, 4000}, {1001, 999}, {1600, 1004},
+                          {12000, 7}, {7, 12000}, {1, 20000}, {20000, 1}};
   uint32_t seed = 1;
   for (const auto& s : sizes) {
     ExpectKernelsAgree(RandomImage(s[0], s[1], seed++), s[0], s[1]);
@@ -100,6 +101,13 @@ TEST(PdqKernels, AgreeWithScalarOnRandomSizes) {
     const int h = 1 + static_cast<int>(rng() % (i < 30 ? 300 : 2500));
     ExpectKernelsAgree(i % 2 ? RandomImage(w, h, rng()) : PatternImage(w, h, i), w, h);
   }
+}
+
+TEST(PdqKernels, AutoPicksTheFastestSupportedKernel) {
+  EXPECT_TRUE(KernelSupported(Kernel::kScalar));
+  EXPECT_TRUE(KernelSupported(Kernel::kSse2));
+  PdqHasher hasher;
+  EXPECT_EQ(hasher.kernel(), KernelSupported(Kernel::kAvx2) ? Kernel::kAvx2 : Kernel::kSse2);
 }
 
 TEST(PdqKernels, FullHashesAgreeAcrossKernels) {

@@ -61,6 +61,7 @@ using Downsample64 = std::array<float, 64 * 64>;
 
 class PdqHasher {
  public:
+  // Asking for a kernel this CPU lacks is a bug (it asserts): check KernelSupported first.
   explicit PdqHasher(Kernel kernel = Kernel::kAuto);
   ~PdqHasher();
   PdqHasher(const PdqHasher&) = delete;
