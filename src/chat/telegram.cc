@@ -176,8 +176,7 @@ Chat ReadChat(const json& c, const std::string& source, const std::string& where
     }
     Message m;
     m.source = source;
-    m.index = chat.messages.size();
-    m.offset = i;
+    m.index = i;  // position in the export's "messages" array
     m.message_id = Int(j, "id", -1);
     m.time = MessageTime(j);
     ReadText(j, m);
@@ -201,8 +200,12 @@ Chat ReadChat(const json& c, const std::string& source, const std::string& where
       for (const std::string& t : m.event_targets) member({}, t, m.index);
     } else {
       m.sender_name = Str(j, "from");
+      if (LooksLikePhoneNumber(m.sender_name)) m.sender_phone = m.sender_name;
       m.sender_id = Str(j, "from_id");
-      if (Member* who = member(m.sender_id, m.sender_name, m.index)) ++who->messages;
+      if (Member* who = member(m.sender_id, m.sender_name, m.index)) {
+        ++who->messages;
+        if (who->phone.empty()) who->phone = m.sender_phone;
+      }
       m.media_type = Str(j, "media_type");
       std::string file = Str(j, "photo");
       if (!file.empty() && m.media_type.empty()) m.media_type = "photo";

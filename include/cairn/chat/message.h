@@ -72,9 +72,12 @@ struct TextEntity {
 struct Message {
   std::string source;        // the export file (or "archive.zip/_chat.txt")
   uint64_t line = 0;         // 1-based line of the header line (text exports); 0 for JSON
-  uint64_t offset = 0;       // byte offset of the header line (text exports)
+  uint64_t offset = 0;       // byte offset of the header line (text exports); 0 for JSON
   int64_t message_id = -1;   // Telegram "id"; -1 when the format has none
-  uint64_t index = 0;        // position among the chat's messages in the export (0-based)
+  // 0-based position in the export: among the header lines (text) or in the chat's JSON
+  // "messages" array (Telegram; differs from the position in Chat::messages only after a
+  // skipped element).
+  uint64_t index = 0;
   Timestamp time;
   std::string sender_name;   // display name as written (bidi marks removed); empty for system
   std::string sender_phone;  // the sender as written when the sender is a phone number
@@ -101,18 +104,18 @@ struct Member {
   std::string phone;     // as written, when the name is a phone number or a contact has one
   std::string user_id;   // platform id when known
   uint64_t messages = 0;       // messages sent (not counting system lines)
-  uint64_t first_message = 0;  // index of the first message that names this member
+  uint64_t first_message = 0;  // Message::index of the first message that names this member
 };
 
 // A file found beside the chat text (a member of a WhatsApp .zip export).
 struct AttachmentFile {
   std::string name;  // member path inside the archive
   uint64_t size = 0;
-  int64_t first_message = -1;  // first message that names it; -1 when none does
+  int64_t first_message = -1;  // Message::index of the first message naming it; -1 if none
 };
 
 struct SkippedLine {
-  uint64_t line = 0;
+  uint64_t line = 0;  // 1-based line (text exports) or the index in the JSON "messages" array
   std::string reason;
 };
 
