@@ -425,9 +425,15 @@ void MarkDuplicates(ParsedLedger* ledger) {
       LedgerRow& later = ledger->rows[keys[a].second];
       for (size_t b = i; b < a; ++b) {
         const LedgerRow& earlier = ledger->rows[keys[b].second];
-        if (earlier.duplicate_of_line == 0 && SameKey(earlier, later)) {
-          later.duplicate_of_line = static_cast<int64_t>(earlier.line);
-          ++ledger->duplicates;
+        if (earlier.duplicate_of_line == 0 && earlier.possible_duplicate_of_line == 0 &&
+            SameKey(earlier, later)) {
+          if (later.id.empty()) {
+            later.possible_duplicate_of_line = static_cast<int64_t>(earlier.line);
+            ++ledger->possible_duplicates;
+          } else {
+            later.duplicate_of_line = static_cast<int64_t>(earlier.line);
+            ++ledger->duplicates;
+          }
           break;
         }
       }
@@ -656,6 +662,7 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
   ParsedLedger& parsed = *parsed_or;
   report.rows = parsed.rows.size();
   report.duplicates = parsed.duplicates;
+  report.possible_duplicates = parsed.possible_duplicates;
   report.time_kind = parsed.time_kind;
   report.bad_rows = std::move(parsed.bad_rows);
 
@@ -663,13 +670,14 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
   {
     CAIRN_ASSIGN_OR_RETURN(store::Statement f, db.Prepare(
         "INSERT INTO trail_files(path, sha256, preset, time_kind, rows, duplicates, bad_rows, "
-        "ingested_utc, statement_account) VALUES(?,?,?,?,?,?,?,?,?)"));
+        "ingested_utc, statement_account, possible_duplicates) VALUES(?,?,?,?,?,?,?,?,?,?)"));
     CAIRN_RETURN_IF_ERROR(f.BindText(1, path.string()));
     CAIRN_RETURN_IF_ERROR(f.BindText(2, report.sha256));
     CAIRN_RETURN_IF_ERROR(f.BindText(3, PresetName(options.preset)));
     CAIRN_RETURN_IF_ERROR(f.BindText(4, TimeKindName(report.time_kind)));
     CAIRN_RETURN_IF_ERROR(f.BindInt(5, static_cast<int64_t>(report.rows)));
     CAIRN_RETURN_IF_ERROR(f.BindInt(6, static_cast<int64_t>(report.duplicates)));
+    CAIRN_RETURN_IF_ERROR(f.BindInt(10, static_cast<int64_t>(report.possible_duplicates)));
     CAIRN_RETURN_IF_ERROR(f.BindInt(7, static_cast<int64_t>(report.bad_rows.size())));
     CAIRN_RETURN_IF_ERROR(f.BindText(8, store::UtcNowIso8601()));
     CAIRN_RETURN_IF_ERROR(options.statement_account.empty() ? f.BindNull(9)
@@ -713,8 +721,8 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
   };
   CAIRN_ASSIGN_OR_RETURN(store::Statement ins, db.Prepare(
       "INSERT INTO trail_transactions(file_id, line, ext_id, from_account, to_account, "
-      "amount_minor, currency, time, reference, tx_type, duplicate_of_line) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
+      "amount_minor, currency, time, reference, tx_type, duplicate_of_line, "
+      "possible_duplicate_of_line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
   for (const LedgerRow& r : parsed.rows) {
     CAIRN_ASSIGN_OR_RETURN(int64_t from, account_id(r.from));
     CAIRN_ASSIGN_OR_RETURN(int64_t to, account_id(r.to));
@@ -729,6 +737,8 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
     CAIRN_RETURN_IF_ERROR(r.reference.empty() ? ins.BindNull(9) : ins.BindText(9, r.reference));
     CAIRN_RETURN_IF_ERROR(r.type.empty() ? ins.BindNull(10) : ins.BindText(10, r.type));
     CAIRN_RETURN_IF_ERROR(r.duplicate_of_line == 0 ? ins.BindNull(11) : ins.BindInt(11, r.duplicate_of_line));
+    CAIRN_RETURN_IF_ERROR(r.possible_duplicate_of_line == 0 ? ins.BindNull(12)
+                                                            : ins.BindInt(12, r.possible_duplicate_of_line));
     CAIRN_RETURN_IF_ERROR(ctx(ins.Run()));
   }
   CAIRN_RETURN_IF_ERROR(c.AppendAudit(
@@ -736,6 +746,7 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
       "{\"path\":\"" + JsonEscape(path.string()) + "\",\"sha256\":\"" + report.sha256 +
           "\",\"preset\":\"" + std::string(PresetName(options.preset)) + "\",\"rows\":" +
           std::to_string(report.rows) + ",\"duplicates\":" + std::to_string(report.duplicates) +
+          ",\"possible_duplicates\":" + std::to_string(report.possible_duplicates) +
           ",\"bad_rows\":" + std::to_string(report.bad_rows.size()) + "}"));
   CAIRN_RETURN_IF_ERROR(ctx(txn.Commit()));
   return report;

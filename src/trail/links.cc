@@ -257,6 +257,53 @@ Result<LinkReport> AutoLink(store::Case& c) {
   return report;
 }
 
+Result<LinkReport> ImportPeople(store::Case& c, const std::filesystem::path& path) {
+  CAIRN_RETURN_IF_ERROR(EnsureTrailSchema(c));
+  auto bytes_or = ReadWholeFile(path, uint64_t{1} << 30);
+  if (!bytes_or.ok()) return bytes_or.status();
+  std::string_view text(reinterpret_cast<const char*>(bytes_or->data()), bytes_or->size());
+  LinkReport report;
+  CAIRN_ASSIGN_OR_RETURN(store::Transaction txn, store::Transaction::Begin(c.db()));
+  uint64_t line_no = 0;
+  size_t pos = 0;
+  size_t people = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    if (Trim(line).empty() || Trim(line).front() == '#') continue;
+    std::vector<std::string_view> f;
+    size_t s = 0;
+    while (true) {
+      size_t e = line.find(',', s);
+      f.push_back(Trim(line.substr(s, e == std::string_view::npos ? std::string_view::npos : e - s)));
+      if (e == std::string_view::npos) break;
+      s = e + 1;
+    }
+    if (line_no == 1 && (Lower(f[0]) == "person" || Lower(f[0]) == "person_id")) continue;
+    if (f.empty() || f[0].empty()) {
+      report.bad_rows.push_back({line_no, "expected person,display_name,phone_e164,email,flagged,flag_reason"});
+      continue;
+    }
+    f.resize(std::max<size_t>(f.size(), 6));
+    const std::string id = NormalizePersonId(f[0]);
+    std::string phone(f[2]);
+    if (phone.empty() && id.rfind("tel:", 0) == 0) phone = id.substr(4);
+    std::string email = Lower(f[3]);
+    if (email.empty() && id.rfind("email:", 0) == 0) email = id.substr(6);
+    const std::string flag = Lower(f[4]);
+    const bool flagged = flag == "1" || flag == "true" || flag == "yes";
+    Status st = c.UpsertPerson(id, f[1], phone, email, flagged, f[5]);
+    if (!st.ok()) return st.WithContext(path.string() + ":" + std::to_string(line_no));
+    ++people;
+  }
+  CAIRN_RETURN_IF_ERROR(c.AppendAudit("trail.people", "{\"people\":" + std::to_string(people) + "}"));
+  CAIRN_RETURN_IF_ERROR(txn.Commit());
+  return report;
+}
+
 Result<std::vector<Link>> ListLinks(store::Case& c) {
   CAIRN_RETURN_IF_ERROR(EnsureTrailSchema(c));
   CAIRN_ASSIGN_OR_RETURN(store::Statement q, c.db().Prepare(

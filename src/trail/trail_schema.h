@@ -15,6 +15,7 @@ CREATE TABLE trail_files(
   time_kind TEXT NOT NULL,
   rows INTEGER NOT NULL,
   duplicates INTEGER NOT NULL,
+  possible_duplicates INTEGER NOT NULL DEFAULT 0,
   bad_rows INTEGER NOT NULL,
   statement_account TEXT,
   ingested_utc TEXT NOT NULL);
@@ -37,7 +38,8 @@ CREATE TABLE trail_transactions(
   time INTEGER NOT NULL,
   reference TEXT,
   tx_type TEXT,
-  duplicate_of_line INTEGER);
+  duplicate_of_line INTEGER,
+  possible_duplicate_of_line INTEGER);
 CREATE TABLE trail_links(
   account_id INTEGER NOT NULL REFERENCES trail_accounts(account_id),
   person_id TEXT NOT NULL REFERENCES people(person_id),

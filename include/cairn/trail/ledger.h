@@ -79,7 +79,11 @@ struct LedgerRow {
   std::string_view reference;
   std::string_view type;
   uint64_t line = 0;             // 1-based line where the record starts
-  int64_t duplicate_of_line = 0; // > 0: same key as the row on that line (kept, not traced)
+  // > 0: same external id as the row on that line: a duplicate, stored but never traced.
+  int64_t duplicate_of_line = 0;
+  // > 0: no id, but every field equals the row on that line: reported, stored and traced (two
+  // equal payments on one day are common; re-ingesting a whole file is caught by its SHA-256).
+  int64_t possible_duplicate_of_line = 0;
 };
 
 struct BadRow {
@@ -92,6 +96,7 @@ struct ParsedLedger {
   std::vector<BadRow> bad_rows;
   TimeKind time_kind = TimeKind::kUnknown;
   uint64_t duplicates = 0;
+  uint64_t possible_duplicates = 0;
   std::deque<std::string> owned;  // unescaped quoted fields the rows point into
 };
 
@@ -103,7 +108,8 @@ struct IngestReport {
   std::filesystem::path path;
   int64_t file_id = 0;
   uint64_t rows = 0;         // rows stored (duplicates included)
-  uint64_t duplicates = 0;
+  uint64_t duplicates = 0;           // same external id: stored, not traced
+  uint64_t possible_duplicates = 0;  // identical rows without id: stored and traced
   std::vector<BadRow> bad_rows;
   TimeKind time_kind = TimeKind::kUnknown;
   bool already_ingested = false;  // the same bytes (SHA-256) were ingested before; nothing done

@@ -49,6 +49,11 @@ Result<LinkReport> LinkFromFile(store::Case& c, const std::filesystem::path& pat
 // Finds the automatic links against the people registry and stores the new ones.
 Result<LinkReport> AutoLink(store::Case& c);
 
+// Reads a people file: person,display_name,phone_e164,email,flagged(0/1/true/false),flag_reason
+// (header optional; later columns optional) into the case's people registry, one transaction.
+// This stands in for `cairn net` until it writes the registry itself.
+Result<LinkReport> ImportPeople(store::Case& c, const std::filesystem::path& path);
+
 // All links, ordered by account then person.
 Result<std::vector<Link>> ListLinks(store::Case& c);
 
