@@ -7,12 +7,14 @@
 #include <exception>
 
 #include "commands.h"
+#include "trail_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Cairn: find known material on seized media, map the network, follow the money."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "cairn 0.1.0");
   cairn::cli::RegisterHashCommand(app);
+  cairn::cli::RegisterTrailCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const cairn::cli::CommandResult& result) {
