@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cairn/core/status.h"
+
 namespace cairn::cli {
 
 struct CommandResult {
@@ -12,5 +14,14 @@ struct CommandResult {
 };
 
 void RegisterHashCommand(CLI::App& app);
+void RegisterHashsetCommand(CLI::App& app);
+void RegisterMatchCommand(CLI::App& app);
+
+// In a command's Run function: `lhs = value of expr`, or print the error and return exit code 1.
+#define CAIRN_ASSIGN_OR_RETURN_CLI(lhs, expr, what)                                  \
+  auto CAIRN_CONCAT_(cli_result_, __LINE__) = (expr);                                \
+  if (!CAIRN_CONCAT_(cli_result_, __LINE__).ok())                                     \
+    return Fail(CAIRN_CONCAT_(cli_result_, __LINE__).status(), what);                \
+  lhs = std::move(CAIRN_CONCAT_(cli_result_, __LINE__)).value()
 
 }  // namespace cairn::cli

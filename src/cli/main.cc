@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "cairn 0.1.0");
   cairn::cli::RegisterHashCommand(app);
+  cairn::cli::RegisterHashsetCommand(app);
+  cairn::cli::RegisterMatchCommand(app);
   cairn::cli::RegisterTrailCommands(app);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,300 @@
+// `cairn match`: files, or hashes given by hand or on stdin, against lists in the library.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cairn/core/parallel.h"
+#include "cairn/evidence/directory_walk.h"
+#include "cairn/hashset/library.h"
+#include "cairn/scan/file_hasher.h"
+#include "cairn/scan/matcher.h"
+#include "commands.h"
+#include "json_output.h"
+
+namespace cairn::cli {
+namespace {
+
+struct MatchArgs {
+  std::string home;
+  std::string lists_text;  // "a,b@2"
+  std::vector<std::string> paths;
+  std::string md5, sha1, sha256, pdq;
+  bool stdin_hashes = false;
+  bool all = false;
+  bool no_dihedral = false;
+  int threshold = 31;
+  int min_quality = 50;
+  bool fast = false;
+  int jobs = 0;
+  std::string format = "jsonl";
+  bool quiet = false;
+};
+
+int Fail(const Status& s, std::string_view what) {
+  std::fprintf(stderr, "cairn match: %.*s: %s\n", static_cast<int>(what.size()), what.data(),
+               s.ToString().c_str());
+  return 1;
+}
+
+Json EntryJson(const scan::Match& m) {
+  const hashset::Entry& e = m.entry;
+  Json j;
+  j["id"] = m.entry_id;
+  j["record"] = e.provenance.record;
+  j["line"] = e.provenance.line;
+  j["source_id"] = e.source_id.empty() ? Json(nullptr) : Json(e.source_id);
+  j["md5"] = e.md5 ? Json(e.md5->ToHex()) : Json(nullptr);
+  j["sha1"] = e.sha1 ? Json(e.sha1->ToHex()) : Json(nullptr);
+  j["sha256"] = e.sha256 ? Json(e.sha256->ToHex()) : Json(nullptr);
+  j["pdq"] = e.pdq ? Json(e.pdq->ToHex()) : Json(nullptr);
+  j["pdq_quality"] = e.pdq_quality ? Json(*e.pdq_quality) : Json(nullptr);
+  j["file_name"] = e.file_name ? Json(*e.file_name) : Json(nullptr);
+  j["series"] = e.series.empty() ? Json(nullptr) : Json(e.series);
+  return j;
+}
+
+// One record per match; `subject` carries path/query fields that go first.
+Json MatchJson(const Json& subject, const scan::Match& m) {
+  Json j = subject;
+  j["list"] = m.list->info().name;
+  j["list_version"] = m.list->info().version;
+  j["rule"] = std::string(scan::MatchRuleName(m.rule));
+  j["distance"] = m.distance;
+  j["threshold"] = m.threshold;
+  j["dihedral"] = m.variant ? Json(std::string(scan::DihedralName(*m.variant))) : Json(nullptr);
+  j["category"] = {{"scheme", std::string(hashset::CategorySchemeName(m.entry.category.scheme))},
+                   {"raw", m.entry.category.raw},
+                   {"class", std::string(hashset::TriageClassName(m.entry.category.triage))}};
+  j["entry"] = EntryJson(m);
+  return j;
+}
+
+Json NoMatchJson(const Json& subject) {
+  Json j = subject;
+  for (const char* k : {"list", "list_version", "rule", "distance", "threshold", "dihedral",
+                        "category", "entry"}) {
+    j[k] = nullptr;
+  }
+  return j;
+}
+
+void Emit(const std::vector<Json>& records) {
+  for (const Json& r : records) std::printf("%s\n", JsonLine(r).c_str());
+}
+
+// Parses "TYPE HEX" or a bare 32/40-digit hex line from --stdin.
+Result<scan::MatchQuery> ParseQueryLine(std::string_view line) {
+  scan::MatchQuery q;
+  std::string type, hex;
+  std::istringstream in{std::string(line)};
+  in >> type >> hex;
+  if (hex.empty()) {
+    hex = type;
+    type = hex.size() == 32 ? "md5" : hex.size() == 40 ? "sha1" : "";
+    if (type.empty()) return Status::InvalidArgument("a bare hash must be MD5 or SHA-1; write 'sha256 HEX' or 'pdq HEX'");
+  }
+  bool ok = false;
+  if (type == "md5") ok = (q.md5 = Md5::FromHex(hex)).has_value();
+  else if (type == "sha1") ok = (q.sha1 = Sha1::FromHex(hex)).has_value();
+  else if (type == "sha256") ok = (q.sha256 = Sha256::FromHex(hex)).has_value();
+  else if (type == "pdq") ok = (q.pdq = Hash256::FromHex(hex)).has_value();
+  else return Status::InvalidArgument("unknown hash type '" + type + "' (md5, sha1, sha256, pdq)");
+  if (!ok) return Status::InvalidArgument("'" + hex + "' is not a valid " + type + " in hex");
+  if (q.pdq && q.pdq->IsZero()) return Status::InvalidArgument("an all-zero PDQ hash is invalid");
+  return q;
+}
+
+Json QuerySubject(const scan::MatchQuery& q) {
+  Json s;
+  s["query_md5"] = q.md5 ? Json(q.md5->ToHex()) : Json(nullptr);
+  s["query_sha1"] = q.sha1 ? Json(q.sha1->ToHex()) : Json(nullptr);
+  s["query_sha256"] = q.sha256 ? Json(q.sha256->ToHex()) : Json(nullptr);
+  s["query_pdq"] = q.pdq ? Json(q.pdq->ToHex()) : Json(nullptr);
+  return s;
+}
+
+int RunHashQueries(const MatchArgs& a, const scan::Matcher& matcher) {
+  std::vector<std::pair<std::string, Result<scan::MatchQuery>>> queries;
+  if (!a.md5.empty()) queries.emplace_back("--md5", ParseQueryLine("md5 " + a.md5));
+  if (!a.sha1.empty()) queries.emplace_back("--sha1", ParseQueryLine("sha1 " + a.sha1));
+  if (!a.sha256.empty()) queries.emplace_back("--sha256", ParseQueryLine("sha256 " + a.sha256));
+  if (!a.pdq.empty()) queries.emplace_back("--pdq", ParseQueryLine("pdq " + a.pdq));
+  int errors = 0;
+  auto run = [&](const std::string& where, const Result<scan::MatchQuery>& q) {
+    if (!q.ok()) {
+      Fail(q.status(), where);
+      ++errors;
+      return;
+    }
+    Result<std::vector<scan::Match>> found = matcher.Find(*q);
+    if (!found.ok()) {
+      Fail(found.status(), where);
+      ++errors;
+      return;
+    }
+    const Json subject = QuerySubject(*q);
+    std::vector<Json> out;
+    for (const auto& m : *found) out.push_back(MatchJson(subject, m));
+    if (found->empty() && a.all) out.push_back(NoMatchJson(subject));
+    Emit(out);
+  };
+  for (const auto& [where, q] : queries) run(where, q);
+  if (a.stdin_hashes) {
+    std::string line;
+    for (uint64_t n = 1; std::getline(std::cin, line); ++n) {
+      if (line.empty() || line[0] == '#') continue;
+      run("stdin line " + std::to_string(n), ParseQueryLine(line));
+    }
+  }
+  return errors == 0 ? 0 : 1;
+}
+
+int RunFileMatches(const MatchArgs& a, const scan::Matcher& matcher) {
+  std::vector<evidence::WalkEntry> entries;
+  for (const std::string& p : a.paths) {
+    evidence::WalkPath(p, [&](const evidence::WalkEntry& e) {
+      if (e.kind == evidence::WalkEntry::Kind::kFile || e.kind == evidence::WalkEntry::Kind::kError) {
+        entries.push_back(e);
+      }
+    });
+  }
+  scan::HashOptions options;
+  options.dihedral = !a.no_dihedral;
+  options.fast = a.fast;
+  const int jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<scan::FileHasher>> hashers;
+  for (int w = 0; w < jobs; ++w) hashers.push_back(std::make_unique<scan::FileHasher>(options));
+  size_t errors = 0, matched_files = 0, matches = 0;
+  struct Out {
+    std::vector<Json> records;
+    bool error = false;
+    size_t matches = 0;
+  };
+  OrderedParallelFor(
+      entries.size(), jobs,
+      [&](size_t i, int worker) {
+        Out out;
+        const evidence::WalkEntry& e = entries[i];
+        Json subject;
+        AddPath(subject, "path", e.path);
+        if (e.kind == evidence::WalkEntry::Kind::kError) {
+          subject["error"] = e.error.ToString();
+          out.error = true;
+          out.records.push_back(subject);
+          return out;
+        }
+        const scan::FileHashRecord r = hashers[static_cast<size_t>(worker)]->HashFile(e.path);
+        subject["sha256"] = r.digests ? Json(r.digests->sha256.ToHex()) : Json(nullptr);
+        subject["md5"] = r.digests ? Json(r.digests->md5.ToHex()) : Json(nullptr);
+        subject["query_pdq"] = r.pdq ? Json(r.pdq->hash.ToHex()) : Json(nullptr);
+        subject["query_quality"] = r.pdq ? Json(r.pdq->quality) : Json(nullptr);
+        subject["error"] = r.error.ok() ? Json(nullptr) : Json(r.error.ToString());
+        out.error = !r.error.ok();
+        scan::MatchQuery q;
+        if (r.digests) {
+          q.md5 = r.digests->md5;
+          q.sha1 = r.digests->sha1;
+          q.sha256 = r.digests->sha256;
+        }
+        if (r.pdq) {
+          q.pdq = r.pdq->hash;
+          q.pdq_quality = r.pdq->quality;
+          q.pdq_dihedral = r.pdq_dihedral;
+        }
+        Result<std::vector<scan::Match>> found = matcher.Find(q);
+        if (!found.ok()) {
+          subject["error"] = found.status().ToString();
+          out.error = true;
+          out.records.push_back(NoMatchJson(subject));
+          return out;
+        }
+        for (const auto& m : *found) out.records.push_back(MatchJson(subject, m));
+        out.matches = found->size();
+        if (found->empty() && (a.all || out.error)) out.records.push_back(NoMatchJson(subject));
+        return out;
+      },
+      [&](size_t, Out out) {
+        errors += out.error;
+        matches += out.matches;
+        matched_files += out.matches > 0;
+        Emit(out.records);
+      });
+  std::fflush(stdout);
+  if (!a.quiet) {
+    std::fprintf(stderr, "cairn match: %zu files, %zu matched (%zu matches), %zu with errors\n",
+                 entries.size(), matched_files, matches, errors);
+  }
+  return errors == 0 ? 0 : 1;
+}
+
+int RunMatch(const MatchArgs& a) {
+  const bool by_hash = !a.md5.empty() || !a.sha1.empty() || !a.sha256.empty() || !a.pdq.empty() || a.stdin_hashes;
+  if (by_hash == !a.paths.empty()) {
+    return Fail(Status::InvalidArgument("give either files/folders or --md5/--sha1/--sha256/--pdq/--stdin"),
+                "usage") + 1;
+  }
+  auto lib = hashset::Library::Open(a.home.empty() ? hashset::Library::DefaultHome()
+                                                   : std::filesystem::path(a.home));
+  if (!lib.ok()) return Fail(lib.status(), "library");
+  std::vector<std::shared_ptr<const hashset::CompiledList>> lists;
+  std::vector<std::string> specs;
+  for (size_t start = 0; start <= a.lists_text.size();) {
+    const size_t comma = std::min(a.lists_text.find(',', start), a.lists_text.size());
+    if (comma > start) specs.push_back(a.lists_text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  for (const std::string& spec : specs) {
+    auto list = (*lib)->OpenList(spec);
+    if (!list.ok()) return Fail(list.status(), spec);
+    lists.push_back(*list);
+  }
+  scan::MatchOptions options;
+  options.pdq_threshold = a.threshold;
+  options.min_quality = a.min_quality;
+  options.dihedral = !a.no_dihedral;
+  const scan::Matcher matcher(std::move(lists), options);
+  return by_hash ? RunHashQueries(a, matcher) : RunFileMatches(a, matcher);
+}
+
+}  // namespace
+
+void RegisterMatchCommand(CLI::App& app) {
+  auto a = std::make_shared<MatchArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "match",
+      "Match files (digests and PDQ) or given hashes against lists in the library.\n"
+      "One record per match, naming the list and version, the entry, the rule, the distance and\n"
+      "the threshold. Exit status: 0 done, 1 some input failed, 2 usage error.");
+  cmd->add_option("paths", a->paths, "Files or folders to hash and match");
+  cmd->add_option("--lists,-l", a->lists_text,
+                  "Lists to match against: NAME or NAME@VERSION, comma-separated")
+      ->required();
+  cmd->add_option("--home", a->home, "Library folder (default $CAIRN_HOME, else ~/.local/share/cairn)");
+  cmd->add_option("--md5", a->md5, "Look up one MD5");
+  cmd->add_option("--sha1", a->sha1, "Look up one SHA-1");
+  cmd->add_option("--sha256", a->sha256, "Look up one SHA-256");
+  cmd->add_option("--pdq", a->pdq, "Look up one PDQ hash (64 hex digits)");
+  cmd->add_flag("--stdin", a->stdin_hashes,
+                "Read hashes from standard input, one per line: 'md5|sha1|sha256|pdq HEX' or a bare MD5/SHA-1");
+  cmd->add_flag("--all", a->all, "Also output a record for files (or hashes) without a match");
+  cmd->add_option("--threshold", a->threshold, "PDQ match when distance <= this")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  cmd->add_option("--min-quality", a->min_quality, "Ignore PDQ hashes of lower quality")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  cmd->add_flag("--no-dihedral", a->no_dihedral, "Match the PDQ hash only as it is, not its 8 rotations/mirrors");
+  cmd->add_flag("--fast", a->fast, "Fast JPEG decoding (see docs/PDQ.md)");
+  cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: one per core)");
+  cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
+  cmd->add_flag("--quiet,-q", a->quiet, "No summary line on stderr");
+  cmd->callback([a] { throw CommandResult{RunMatch(*a)}; });
+}
+
+}  // namespace cairn::cli
