@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
 #include <cstring>
 
 #include "cairn/index/hamming.h"
@@ -154,6 +153,40 @@ double BallSize(int b, int t) {
   return total;
 }
 
+// Substring lengths for m substrings: the first 256 % m are one bit longer.
+std::vector<int> SubstringBits(int m) {
+  std::vector<int> bits(m);
+  for (int t = 0; t < m; ++t) bits[t] = 256 / m + (t < 256 % m ? 1 : 0);
+  return bits;
+}
+
+// Pigeonhole (Norouzi et al., sec. 3.2): with radius = s*m + a (0 <= a < m), any hash within
+// `radius` is within s of the query on one of any a+1 substrings, or within s-1 on one of the
+// others (else the distance would be >= (a+1)(s+1) + (m-a-1)s = radius + 1). We pick the a+1
+// tables whose extra cost of probing at s instead of s-1 is smallest. Returns the expected cost
+// of one query on uniform hashes: table probes + candidates to verify (each about one cache miss).
+double PlanProbes(const std::vector<int>& bits, uint64_t n, int radius, std::vector<int>& probe_radius) {
+  const int m = static_cast<int>(bits.size());
+  const int s = std::min(radius, 256) / m;
+  const int a = std::min(radius, 256) % m;
+  auto cost = [&](int b, int t) {
+    if (t < 0) return 0.0;
+    return BallSize(b, t) * (1.0 + static_cast<double>(n) / static_cast<double>(uint64_t{1} << b));
+  };
+  std::vector<int> order(m);
+  for (int t = 0; t < m; ++t) order[t] = t;
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
+    return cost(bits[x], s) - cost(bits[x], s - 1) < cost(bits[y], s) - cost(bits[y], s - 1);
+  });
+  probe_radius.assign(m, s - 1);
+  double total = 0;
+  for (int i = 0; i < m; ++i) {
+    if (i <= a) probe_radius[order[i]] = s;
+    total += cost(bits[order[i]], probe_radius[order[i]]);
+  }
+  return total;
+}
+
 }  // namespace
 
 // ---- FlatIndex ---------------------------------------------------------------------------------
@@ -197,9 +230,17 @@ Status FlatIndex::RangeSearch(std::span<const Hash256> queries, int radius,
 // ---- MihIndex ----------------------------------------------------------------------------------
 
 int MihIndex::DefaultSubstrings(uint64_t n) {
-  const double log2n = std::log2(static_cast<double>(std::max<uint64_t>(n, 2)));
-  const int m = static_cast<int>(std::lround(256.0 / log2n));
-  return std::clamp(m, kMinSubstrings, kMaxSubstrings);
+  int best = kMaxSubstrings;
+  double best_cost = 0;
+  std::vector<int> probe_radius;
+  for (int m = kMinSubstrings; m <= kMaxSubstrings; ++m) {
+    const double c = ::cairn::index::PlanProbes(SubstringBits(m), n, kDefaultRadius, probe_radius);
+    if (m == kMinSubstrings || c < best_cost) {
+      best = m;
+      best_cost = c;
+    }
+  }
+  return best;
 }
 
 Result<std::vector<uint8_t>> MihIndex::Serialize(std::span<const Hash256> hashes,
@@ -224,8 +265,9 @@ Result<std::vector<uint8_t>> MihIndex::Serialize(std::span<const Hash256> hashes
   uint64_t end = AlignUp(h.ids_offset + 8 * n, 64);
   std::vector<TableEntry> entries(m);
   int start = 0;
+  const std::vector<int> substring_bits = SubstringBits(m);
   for (int t = 0; t < m; ++t) {
-    const int bits = 256 / m + (t < 256 % m ? 1 : 0);
+    const int bits = substring_bits[t];
     entries[t].start_bit = static_cast<uint32_t>(start);
     entries[t].bits = static_cast<uint32_t>(bits);
     entries[t].offsets_offset = end;
@@ -328,33 +370,10 @@ Status MihIndex::Verify() const {
   return Status::Ok();
 }
 
-// Pigeonhole (Norouzi et al., sec. 3.2): with radius = s*m + a (0 <= a < m), any hash within
-// `radius` is within s of the query on one of any a+1 substrings, or within s-1 on one of the
-// others (else the distance would be >= (a+1)(s+1) + (m-a-1)s = radius + 1). We pick the a+1
-// tables whose extra cost of probing at s instead of s-1 is smallest. Returns the expected cost
-// (probes + candidates) of one query.
 double MihIndex::PlanProbes(int radius, std::vector<int>& probe_radius) const {
-  const int m = static_cast<int>(tables_.size());
-  const uint64_t n = arrays_.count;
-  const int s = std::min(radius, 256) / m;
-  const int a = std::min(radius, 256) % m;
-  auto cost = [&](const Table& tb, int t) {
-    if (t < 0) return 0.0;
-    const double ball = BallSize(tb.bits, t);
-    return ball * (1.0 + static_cast<double>(n) / static_cast<double>(uint64_t{1} << tb.bits));
-  };
-  std::vector<int> order(m);
-  for (int t = 0; t < m; ++t) order[t] = t;
-  std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
-    return cost(tables_[x], s) - cost(tables_[x], s - 1) < cost(tables_[y], s) - cost(tables_[y], s - 1);
-  });
-  probe_radius.assign(m, s - 1);
-  double total = 0;
-  for (int i = 0; i < m; ++i) {
-    if (i <= a) probe_radius[order[i]] = s;
-    total += cost(tables_[order[i]], probe_radius[order[i]]);
-  }
-  return total;
+  std::vector<int> bits;
+  for (const Table& tb : tables_) bits.push_back(tb.bits);
+  return ::cairn::index::PlanProbes(bits, arrays_.count, radius, probe_radius);
 }
 
 bool MihIndex::ScansAt(int radius) const {
@@ -382,39 +401,62 @@ Status MihIndex::RangeSearch(std::span<const Hash256> queries, int radius, Plan 
   std::vector<int> probe_radius;
   PlanProbes(radius, probe_radius);
 
+  // Per query, three passes over flat lists so that many cache misses are in flight at once
+  // (the tables and hashes are far larger than the caches): (1) the bucket bounds of every
+  // probe, (2) the positions in every non-empty bucket, (3) the hashes of every candidate.
   const HammingKernels& k = BestKernels();
-  std::vector<uint32_t> probes, candidates;
+  constexpr size_t kAhead = 16;
+  std::vector<const uint32_t*> probe_bounds;  // &offsets[value] of each probe
+  std::vector<uint8_t> probe_table;
+  std::vector<std::pair<const uint32_t*, uint32_t>> buckets;  // positions + lo, size
+  std::vector<uint32_t> candidates;
   std::vector<uint16_t> dist;
   std::vector<std::pair<uint32_t, uint16_t>> hits;  // (position, distance)
   for (size_t qi = 0; qi < queries.size(); ++qi) {
     const uint8_t* q = queries[qi].bytes.data();
-    candidates.clear();
+    probe_bounds.clear();
+    probe_table.clear();
     for (int t = 0; t < m; ++t) {
       const int r = probe_radius[t];
       if (r < 0) continue;
       const Table& tb = tables_[t];
       const uint32_t v = SubstringValue(q, tb.start_bit, tb.bits);
       const uint32_t limit = uint32_t{1} << tb.bits;
-      probes.clear();
-      probes.push_back(v);
+      const size_t first = probe_bounds.size();
+      probe_bounds.push_back(tb.offsets + v);
       for (int d = 1; d <= r && d <= tb.bits; ++d) {
         // Every `bits`-bit mask with exactly d bits set (Gosper's hack).
         uint32_t mask = (uint32_t{1} << d) - 1;
         while (mask < limit) {
-          probes.push_back(v ^ mask);
+          probe_bounds.push_back(tb.offsets + (v ^ mask));
           const uint32_t c = mask & (~mask + 1);
           const uint32_t rr = mask + c;
           mask = (((rr ^ mask) >> 2) / c) | rr;
         }
       }
-      constexpr size_t kAhead = 8;
-      for (size_t i = 0; i < probes.size(); ++i) {
-        if (i + kAhead < probes.size()) __builtin_prefetch(tb.offsets + probes[i + kAhead]);
-        const uint32_t hi = std::min<uint64_t>(tb.offsets[probes[i] + 1], n);
-        const uint32_t lo = std::min(tb.offsets[probes[i]], hi);
-        for (uint32_t j = lo; j < hi; ++j) {
-          const uint32_t p = tb.positions[j];
-          if (p < n) candidates.push_back(p);
+      probe_table.resize(probe_bounds.size(), static_cast<uint8_t>(t));
+      (void)first;
+    }
+    buckets.clear();
+    const size_t np = probe_bounds.size();
+    for (size_t i = 0; i < np; ++i) {
+      if (i + kAhead < np) __builtin_prefetch(probe_bounds[i + kAhead]);
+      const uint32_t* bounds = probe_bounds[i];
+      const uint32_t hi = static_cast<uint32_t>(std::min<uint64_t>(bounds[1], n));
+      const uint32_t lo = std::min(bounds[0], hi);
+      if (lo < hi) {
+        const uint32_t* p = tables_[probe_table[i]].positions + lo;
+        __builtin_prefetch(p);
+        buckets.emplace_back(p, hi - lo);
+      }
+    }
+    candidates.clear();
+    for (const auto& [p, size] : buckets) {
+      for (uint32_t j = 0; j < size; ++j) {
+        const uint32_t pos = p[j];
+        if (pos < n) {
+          __builtin_prefetch(arrays_.hashes + 32 * uint64_t{pos});
+          candidates.push_back(pos);
         }
       }
     }

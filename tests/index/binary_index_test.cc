@@ -212,7 +212,8 @@ TEST(BinaryIndexTest, MismatchedIdsAndBadOptionsAreRejected) {
 }
 
 TEST(BinaryIndexTest, DefaultSubstringsFollowSize) {
-  EXPECT_EQ(MihIndex::DefaultSubstrings(0), 64);
+  EXPECT_EQ(MihIndex::DefaultSubstrings(0), 32);
+  EXPECT_EQ(MihIndex::DefaultSubstrings(1'000'000), 12);
   EXPECT_EQ(MihIndex::DefaultSubstrings(1 << 16), 16);
   EXPECT_EQ(MihIndex::DefaultSubstrings(10'000'000), 11);
   EXPECT_EQ(MihIndex::DefaultSubstrings(uint64_t{1} << 31), 11);

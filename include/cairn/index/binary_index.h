@@ -67,8 +67,9 @@ class FlatIndex final : public BinaryIndex {
 };
 
 struct MihOptions {
-  // Number of substrings m (11..64); 0 picks from the size: m = round(256 / log2(n)), the
-  // substring length that makes a table bucket hold about one hash (Norouzi et al., sec. 4).
+  // Number of substrings m (11..64); 0 picks, for the index size, the m with the fewest expected
+  // table probes + candidates per query at radius 31 on uniform hashes (about 256 / log2(n),
+  // Norouzi et al. sec. 4: m = 11 at 10M hashes, 16 at 100k).
   int substrings = 0;
 };
 
@@ -77,6 +78,7 @@ class MihIndex final : public BinaryIndex {
   static constexpr uint32_t kFormatVersion = 1;
   static constexpr int kMinSubstrings = 11;  // substrings of at most 24 bits (64 MB table)
   static constexpr int kMaxSubstrings = 64;
+  static constexpr int kDefaultRadius = 31;  // the PDQ match threshold DefaultSubstrings tunes for
 
   // The m that MihOptions{0} picks for `n` hashes.
   static int DefaultSubstrings(uint64_t n);
