@@ -1,0 +1,571 @@
+// Extractor: one combined RE2 pattern (Latin-1, leftmost-first) finds candidates of every kind
+// in a single left-to-right pass; each candidate is validated by its kind's rules. The pass is a
+// chain "leftmost match starting at or after the end of the previous one", so a file streamed in
+// windows gives exactly the whole-buffer result when each window resumes the chain where the
+// previous one stopped (see ScanState) and every match but a URL's tail is bounded in length.
+#include "cairn/extract/extractor.h"
+
+#include <phonenumbers/logger.h>
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumbermatch.h>
+#include <phonenumbers/phonenumbermatcher.h>
+#include <phonenumbers/phonenumberutil.h>
+#include <re2/re2.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <set>
+
+#include "cairn/core/file.h"
+#include "cairn/extract/platforms.h"
+#include "cairn/extract/validate.h"
+
+namespace cairn::extract {
+
+std::string_view KindName(IdentifierKind kind) {
+  switch (kind) {
+    case IdentifierKind::kUrl: return "url";
+    case IdentifierKind::kEmail: return "email";
+    case IdentifierKind::kPhone: return "phone";
+    case IdentifierKind::kUpi: return "upi";
+    case IdentifierKind::kIban: return "iban";
+    case IdentifierKind::kCard: return "card";
+    case IdentifierKind::kBtc: return "btc";
+    case IdentifierKind::kEth: return "eth";
+  }
+  return "unknown";
+}
+
+std::optional<IdentifierKind> ParseKind(std::string_view name) {
+  for (int k = 0; k < kIdentifierKindCount; ++k) {
+    if (KindName(static_cast<IdentifierKind>(k)) == name) return static_cast<IdentifierKind>(k);
+  }
+  return std::nullopt;
+}
+
+std::string_view EncodingName(TextEncoding encoding) {
+  return encoding == TextEncoding::kAscii ? "ascii" : "utf-16le";
+}
+
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberMatch;
+using i18n::phonenumbers::PhoneNumberMatcher;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+// Capture groups of the combined pattern, in priority order (leftmost-first: at one start
+// position the first alternative that matches wins).
+enum Group { kGroupUrl = 1, kGroupEmail, kGroupEth, kGroupBech32, kGroupIban, kGroupBase58, kGroupNumber, kGroupCount };
+
+// URL characters after the scheme or host prefix (RFC 3986 unreserved + reserved + '%').
+#define CAIRN_URL_CHARS "[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]"
+constexpr char kPattern[] =
+    "((?i:(?:https?|ftp)://|\\bwww\\.|\\b(?:t|telegram|wa)\\.me/|\\bchat\\.whatsapp\\.com/"
+    "|\\bdiscord\\.gg/|\\bsignal\\.group/)" CAIRN_URL_CHARS "+)"
+    "|([A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9][A-Za-z0-9\\-]{0,62}(?:\\.[A-Za-z0-9\\-]{1,63}){0,8})"
+    "|\\b(0[xX][0-9a-fA-F]{40})\\b"
+    "|\\b((?i:bc1|tb1)[02-9ac-hj-np-zAC-HJ-NP-Z]{6,87})\\b"
+    "|\\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,32})\\b"
+    "|\\b([13][1-9A-HJ-NP-Za-km-z]{25,34})\\b"
+    "|(\\+?\\(?[0-9][0-9 \\-.()/]{5,28}[0-9])\\b";
+
+inline bool IsUrlChar(uint8_t c) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return true;
+  return std::strchr("-._~:/?#[]@!$&'()*+,;=%", c) != nullptr && c != 0;
+}
+inline bool IsAlnum(uint8_t c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+// Printable ASCII (and TAB, LF, CR) followed by a zero byte is one UTF-16LE character.
+inline bool IsUtf16Char(uint8_t c) { return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string CountryName(const std::string& region) {
+  if (region.size() != 2) return {};
+  icu::UnicodeString name;
+  icu::Locale("", region.c_str()).getDisplayCountry(icu::Locale::getEnglish(), name);
+  std::string out;
+  name.toUTF8String(out);
+  return out == region ? std::string() : out;
+}
+
+// A host name: dot-separated labels of letters, digits and '-', the last one 2+ letters (or a
+// dotted-quad IPv4 address).
+bool ValidHost(std::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  int dots = 0;
+  bool all_digits_dots = true;
+  size_t label_start = 0;
+  for (size_t i = 0; i <= host.size(); ++i) {
+    if (i == host.size() || host[i] == '.') {
+      const size_t len = i - label_start;
+      if (len == 0 || len > 63) return false;
+      if (host[label_start] == '-' || host[i - 1] == '-') return false;
+      if (i < host.size()) ++dots;
+      label_start = i + 1;
+      continue;
+    }
+    const char c = host[i];
+    if (!IsAlnum(static_cast<uint8_t>(c)) && c != '-') return false;
+    if (!IsDigit(c)) all_digits_dots = false;
+  }
+  if (dots == 0) return false;
+  if (all_digits_dots) return dots == 3;
+  const std::string_view tld = host.substr(host.rfind('.') + 1);
+  if (tld.size() < 2 || tld.size() > 24) return false;
+  return std::all_of(tld.begin(), tld.end(), [](char c) { return !IsDigit(c) && c != '-'; });
+}
+
+void SetPlatform(Identifier& id) {
+  if (auto row = LookupPlatform(id.host)) {
+    id.platform = std::string(row->platform);
+    id.platform_kind = std::string(row->kind);
+  }
+}
+
+std::string_view PhoneTypeName(PhoneNumberUtil::PhoneNumberType type) {
+  switch (type) {
+    case PhoneNumberUtil::FIXED_LINE: return "fixed_line";
+    case PhoneNumberUtil::MOBILE: return "mobile";
+    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: return "fixed_line_or_mobile";
+    case PhoneNumberUtil::TOLL_FREE: return "toll_free";
+    case PhoneNumberUtil::PREMIUM_RATE: return "premium_rate";
+    case PhoneNumberUtil::SHARED_COST: return "shared_cost";
+    case PhoneNumberUtil::VOIP: return "voip";
+    case PhoneNumberUtil::PERSONAL_NUMBER: return "personal_number";
+    case PhoneNumberUtil::PAGER: return "pager";
+    case PhoneNumberUtil::UAN: return "uan";
+    case PhoneNumberUtil::VOICEMAIL: return "voicemail";
+    default: return "unknown";
+  }
+}
+
+void SilenceLibphonenumber() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    PhoneNumberUtil::GetInstance()->SetLogger(new i18n::phonenumbers::NullLogger());
+  });
+}
+
+}  // namespace
+
+struct Extractor::Impl {
+  ExtractOptions options;
+  std::unique_ptr<RE2> re;
+  std::string phone_region;  // options.default_region or "ZZ"
+
+  // Where the candidate chain resumes, as absolute offsets, between windows of one stream.
+  struct ScanState {
+    uint64_t ascii_pos = 0;
+    uint64_t utf16_pos = 0;
+    bool in_url_tail = false;  // the previous window ended inside an over-long URL
+  };
+
+  bool Want(IdentifierKind k) const { return (options.kinds >> static_cast<int>(k)) & 1u; }
+
+  // Scans text[0, n) (text starts at absolute offset `base`): candidates starting at or after
+  // state.ascii_pos and before `limit`. Hits are appended with offsets in `text` coordinates +
+  // base. When !eof, the caller guarantees n - (limit - base) >= kChunkOverlap.
+  void ScanAscii(std::string_view text, uint64_t base, uint64_t limit, bool eof, ScanState& state,
+                 std::vector<Identifier>& out) const {
+    size_t pos = static_cast<size_t>(state.ascii_pos - base);
+    const size_t n = text.size();
+    if (state.in_url_tail) {
+      while (pos < n && IsUrlChar(static_cast<uint8_t>(text[pos]))) ++pos;
+      state.in_url_tail = (pos == n && !eof);
+    }
+    re2::StringPiece whole(text.data(), n);
+    re2::StringPiece groups[kGroupCount];
+    while (pos < n) {
+      if (!re->Match(whole, pos, n, RE2::UNANCHORED, groups, kGroupCount)) {
+        pos = n;
+        break;
+      }
+      const size_t start = static_cast<size_t>(groups[0].data() - text.data());
+      if (base + start >= limit) break;
+      size_t end = start + groups[0].size();
+      int which = 1;
+      while (which < kGroupCount && groups[which].data() == nullptr) ++which;
+      if (which == kGroupUrl && end == n && !eof) state.in_url_tail = true;
+      Handle(which, text, start, end, base, out);
+      pos = end > start ? end : start + 1;
+    }
+    state.ascii_pos = std::max<uint64_t>(base + pos, limit);
+    if (eof) state.ascii_pos = base + n;
+  }
+
+  void Handle(int which, std::string_view text, size_t start, size_t end, uint64_t base,
+              std::vector<Identifier>& out) const {
+    const std::string_view m = text.substr(start, end - start);
+    switch (which) {
+      case kGroupUrl: return HandleUrl(m, base + start, out);
+      case kGroupEmail: return HandleEmail(m, base + start, out);
+      case kGroupEth: return HandleEth(m, base + start, out);
+      case kGroupBech32: return HandleBech32(m, base + start, out);
+      case kGroupIban: return HandleIban(m, base + start, out);
+      case kGroupBase58: return HandleBase58(m, base + start, out);
+      case kGroupNumber: {
+        const bool glued = start > 0 && IsDigit(m[0]) && IsAlnum(static_cast<uint8_t>(text[start - 1]));
+        if (!glued) HandleNumber(m, base + start, out);
+        return;
+      }
+      default: return;
+    }
+  }
+
+  static Identifier Make(IdentifierKind kind, std::string_view value, uint64_t offset) {
+    Identifier id;
+    id.kind = kind;
+    id.offset = offset;
+    id.length = value.size();
+    id.value = std::string(value);
+    return id;
+  }
+
+  void HandleUrl(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
+    if (!Want(IdentifierKind::kUrl)) return;
+    if (m.size() > kMaxCandidateBytes) m = m.substr(0, kMaxCandidateBytes);
+    // Trailing sentence punctuation is not part of the URL; ')' only when unbalanced.
+    while (!m.empty()) {
+      const char c = m.back();
+      if (std::strchr(".,;:!?'\"", c) != nullptr) {
+        m.remove_suffix(1);
+      } else if (c == ')' && std::count(m.begin(), m.end(), '(') < std::count(m.begin(), m.end(), ')')) {
+        m.remove_suffix(1);
+      } else if (c == ']' && std::count(m.begin(), m.end(), '[') < std::count(m.begin(), m.end(), ']')) {
+        m.remove_suffix(1);
+      } else {
+        break;
+      }
+    }
+    std::string_view rest = m;
+    std::string scheme;
+    const size_t colon = m.find("://");
+    if (colon != std::string_view::npos && colon <= 5) {
+      scheme = ToLower(m.substr(0, colon));
+      rest = m.substr(colon + 3);
+    }
+    size_t host_end = rest.find_first_of("/?#");
+    std::string_view authority = rest.substr(0, host_end == std::string_view::npos ? rest.size() : host_end);
+    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    std::string_view host = authority;
+    if (const size_t port = host.find(':'); port != std::string_view::npos) host = host.substr(0, port);
+    while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+    if (!ValidHost(host)) return;
+    Identifier id = Make(IdentifierKind::kUrl, m, offset);
+    id.host = ToLower(host);
+    // Normalized: lower-case scheme and host, the rest as written; "http://" when none written.
+    const size_t host_pos = static_cast<size_t>(host.data() - rest.data());
+    std::string tail(rest.substr(host_pos + host.size()));
+    std::string before(rest.substr(0, host_pos));
+    id.normalized = (scheme.empty() ? std::string("http") : scheme) + "://" + before + id.host + tail;
+    SetPlatform(id);
+    out.push_back(std::move(id));
+  }
+
+  void HandleEmail(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
+    // Leading dots are never part of a local part.
+    while (!m.empty() && m.front() == '.') {
+      m.remove_prefix(1);
+      ++offset;
+    }
+    const size_t at = m.find('@');
+    if (at == 0 || at == std::string_view::npos) return;
+    std::string_view local = m.substr(0, at);
+    std::string_view domain = m.substr(at + 1);
+    while (!domain.empty() && (domain.back() == '-' || domain.back() == '.')) domain.remove_suffix(1);
+    if (domain.find('.') == std::string_view::npos) {
+      HandleUpi(local, domain, offset, out);
+      return;
+    }
+    if (!Want(IdentifierKind::kEmail) || local.back() == '.' || !ValidHost(domain)) return;
+    const std::string_view value = m.substr(0, at + 1 + domain.size());
+    Identifier id = Make(IdentifierKind::kEmail, value, offset);
+    id.host = ToLower(domain);
+    id.normalized = std::string(local) + "@" + id.host;
+    SetPlatform(id);
+    out.push_back(std::move(id));
+  }
+
+  void HandleUpi(std::string_view local, std::string_view handle, uint64_t offset,
+                 std::vector<Identifier>& out) const {
+    if (!Want(IdentifierKind::kUpi) || local.size() < 2 || handle.empty()) return;
+    if (local.find_first_of("%+") != std::string_view::npos) return;
+    const std::string lower_handle = ToLower(handle);
+    const auto psp = LookupUpiHandle(lower_handle);
+    if (!psp) return;
+    Identifier id = Make(IdentifierKind::kUpi, std::string(local) + "@" + std::string(handle), offset);
+    id.normalized = ToLower(local) + "@" + lower_handle;
+    id.detail = std::string(*psp);
+    // A handle that is an Indian mobile number (10 digits from 6-9, optionally 91 before) is a
+    // phone link.
+    std::string_view digits = local;
+    if (digits.size() == 12 && digits.substr(0, 2) == "91") digits.remove_prefix(2);
+    if (digits.size() == 10 && std::all_of(digits.begin(), digits.end(), IsDigit) && digits[0] >= '6') {
+      id.e164 = "+91" + std::string(digits);
+      id.region = "IN";
+      id.country = CountryName("IN");
+    }
+    out.push_back(std::move(id));
+  }
+
+  void HandleEth(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
+    if (!Want(IdentifierKind::kEth)) return;
+    const EthChecksum c = CheckEthAddress(m);
+    if (c == EthChecksum::kInvalid) return;
+    Identifier id = Make(IdentifierKind::kEth, m, offset);
+    id.normalized = Eip55(m);
+    id.checksum = c == EthChecksum::kValid ? "valid" : "unchecksummed";
+    out.push_back(std::move(id));
+  }
+
+  void HandleBech32(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
+    if (!Want(IdentifierKind::kBtc)) return;
+    const auto a = DecodeSegwitAddress(m);
+    if (!a) return;
+    Identifier id = Make(IdentifierKind::kBtc, m, offset);
+    id.normalized = ToLower(m);
+    id.checksum = "valid";
+    id.detail = std::string(BtcAddressTypeName(a->type)) + (a->testnet ? " testnet" : "");
+    out.push_back(std::move(id));
+  }
+
+  void HandleBase58(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
+    if (!Want(IdentifierKind::kBtc)) return;
+    const auto a = DecodeBase58Address(m);
+    if (!a || a->testnet) return;
+    Identifier id = Make(IdentifierKind::kBtc, m, offset);
+    id.normalized = std::string(m);
+    id.checksum = "valid";
+    id.detail = std::string(BtcAddressTypeName(a->type));
+    out.push_back(std::move(id));
+  }
+
+  void HandleIban(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
+    if (!Want(IdentifierKind::kIban)) return;
+    const int want = IbanLength(m.substr(0, 2));
+    if (want == 0) return;
+    // Take exactly the registered number of characters; the IBAN must end at a group border.
+    std::string compact;
+    size_t i = 0;
+    for (; i < m.size() && static_cast<int>(compact.size()) < want; ++i) {
+      if (m[i] != ' ') compact.push_back(m[i]);
+    }
+    if (static_cast<int>(compact.size()) != want || (i < m.size() && m[i] != ' ')) return;
+    if (!IbanValid(compact)) return;
+    Identifier id = Make(IdentifierKind::kIban, m.substr(0, i), offset);
+    id.normalized = compact;
+    id.region = compact.substr(0, 2);
+    id.country = CountryName(id.region);
+    id.checksum = "valid";
+    out.push_back(std::move(id));
+  }
+
+  void HandleNumber(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
+    // Cards: runs of digits with single spaces or dashes between groups.
+    std::vector<std::pair<size_t, size_t>> cards;
+    if (Want(IdentifierKind::kCard)) {
+      size_t i = 0;
+      while (i < m.size()) {
+        if (!IsDigit(m[i])) {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        std::string digits;
+        while (j < m.size()) {
+          if (IsDigit(m[j])) {
+            digits.push_back(m[j++]);
+          } else if ((m[j] == ' ' || m[j] == '-') && j + 1 < m.size() && IsDigit(m[j + 1])) {
+            ++j;
+          } else {
+            break;
+          }
+        }
+        if (digits.size() >= 13 && digits.size() <= 19 && LuhnValid(digits)) {
+          if (auto issuer = CardIssuer(digits)) {
+            Identifier id = Make(IdentifierKind::kCard, m.substr(i, j - i), offset + i);
+            id.normalized = digits;
+            id.checksum = "valid";
+            id.detail = std::string(*issuer);
+            out.push_back(std::move(id));
+            cards.emplace_back(i, j);
+          }
+        }
+        i = j;
+      }
+    }
+    if (!Want(IdentifierKind::kPhone)) return;
+    const auto ndigits = std::count_if(m.begin(), m.end(), IsDigit);
+    if (ndigits < 7 || ndigits > 17) return;
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    PhoneNumberMatcher matcher(util, std::string(m), phone_region, PhoneNumberMatcher::VALID, 8);
+    while (matcher.HasNext()) {
+      PhoneNumberMatch match;
+      if (!matcher.Next(&match)) break;
+      const size_t s = static_cast<size_t>(match.start());
+      const size_t e = s + static_cast<size_t>(match.length());
+      const bool in_card = std::any_of(cards.begin(), cards.end(),
+                                       [&](auto c) { return s < c.second && c.first < e; });
+      if (in_card) continue;
+      const PhoneNumber& number = match.number();
+      Identifier id = Make(IdentifierKind::kPhone, m.substr(s, e - s), offset + s);
+      util.Format(number, PhoneNumberUtil::E164, &id.e164);
+      id.normalized = id.e164;
+      util.GetRegionCodeForNumber(number, &id.region);
+      if (id.region == "ZZ" || id.region == "001") id.region.clear();
+      id.country = CountryName(id.region);
+      id.detail = std::string(PhoneTypeName(util.GetNumberType(number)));
+      out.push_back(std::move(id));
+    }
+  }
+
+  // UTF-16LE: runs of at least kMinUtf16Chars ASCII characters each followed by 0x00, cut into
+  // pieces of at most kUtf16PieceChars characters, decoded and scanned like ASCII text.
+  static constexpr size_t kUtf16PieceChars = 3072;
+  static_assert(2 * kUtf16PieceChars + 2 < kChunkOverlap);
+
+  void ScanUtf16(std::span<const uint8_t> buf, uint64_t base, uint64_t limit, bool eof,
+                 ScanState& state, std::vector<Identifier>& out) const {
+    const size_t n = buf.size();
+    const uint8_t* p = buf.data();
+    size_t q = static_cast<size_t>(state.utf16_pos - base);
+    uint64_t resume = limit;
+    std::string decoded;
+    std::vector<Identifier> hits;
+    while (q + 1 < n) {
+      const void* z = std::memchr(p + q + 1, 0, n - q - 1);
+      if (z == nullptr) break;
+      const size_t r = static_cast<size_t>(static_cast<const uint8_t*>(z) - p) - 1;
+      if (base + r >= limit) break;
+      if (!IsUtf16Char(p[r])) {
+        q = r + 2;
+        continue;
+      }
+      size_t e = r;
+      while (e + 1 < n && p[e + 1] == 0 && IsUtf16Char(p[e]) && (e - r) / 2 < kUtf16PieceChars) e += 2;
+      const size_t chars = (e - r) / 2;
+      if (chars < ExtractOptions::kMinUtf16Chars) {
+        q = r + 1;
+        continue;
+      }
+      decoded.resize(chars);
+      for (size_t k = 0; k < chars; ++k) decoded[k] = static_cast<char>(p[r + 2 * k]);
+      ScanState piece_state;
+      hits.clear();
+      ScanAscii(decoded, 0, chars, true, piece_state, hits);
+      for (Identifier& id : hits) {
+        id.offset = base + r + 2 * id.offset;
+        id.length *= 2;
+        id.encoding = TextEncoding::kUtf16le;
+        out.push_back(std::move(id));
+      }
+      q = e;
+      resume = std::max<uint64_t>(resume, base + e);
+    }
+    state.utf16_pos = eof ? base + n : resume;
+  }
+
+  void ScanWindow(std::span<const uint8_t> buf, uint64_t base, uint64_t limit, bool eof,
+                  ScanState& state, std::vector<Identifier>& out) const {
+    const std::string_view text(reinterpret_cast<const char*>(buf.data()), buf.size());
+    ScanAscii(text, base, limit, eof, state, out);
+    if (options.scan_utf16) ScanUtf16(buf, base, limit, eof, state, out);
+  }
+};
+
+namespace {
+bool ByOffset(const Identifier& a, const Identifier& b) {
+  if (a.offset != b.offset) return a.offset < b.offset;
+  if (a.kind != b.kind) return a.kind < b.kind;
+  return a.length < b.length;
+}
+}  // namespace
+
+Result<Extractor> Extractor::Create(ExtractOptions options) {
+  SilenceLibphonenumber();
+  auto impl = std::make_unique<Impl>();
+  for (char& c : options.default_region) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  if (!options.default_region.empty()) {
+    std::set<std::string> regions;
+    PhoneNumberUtil::GetInstance()->GetSupportedRegions(&regions);
+    if (!regions.count(options.default_region)) {
+      return Status::InvalidArgument("unknown default region '" + options.default_region +
+                                     "' (use an ISO 3166 code such as IN, GB, US)");
+    }
+  }
+  impl->phone_region = options.default_region.empty() ? "ZZ" : options.default_region;
+  impl->options = std::move(options);
+  RE2::Options re_options;
+  re_options.set_encoding(RE2::Options::EncodingLatin1);
+  re_options.set_log_errors(false);
+  re_options.set_max_mem(int64_t{64} << 20);
+  impl->re = std::make_unique<RE2>(kPattern, re_options);
+  CAIRN_ASSERT(impl->re->ok());
+  CAIRN_ASSERT(impl->re->NumberOfCapturingGroups() == kGroupCount - 1);
+  return Extractor(std::move(impl));
+}
+
+Extractor::Extractor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Extractor::Extractor(Extractor&&) noexcept = default;
+Extractor& Extractor::operator=(Extractor&&) noexcept = default;
+Extractor::~Extractor() = default;
+
+const ExtractOptions& Extractor::options() const { return impl_->options; }
+
+std::vector<Identifier> Extractor::Extract(std::span<const uint8_t> bytes, uint64_t base_offset) const {
+  std::vector<Identifier> out;
+  Impl::ScanState state{base_offset, base_offset, false};
+  impl_->ScanWindow(bytes, base_offset, base_offset + bytes.size(), true, state, out);
+  std::stable_sort(out.begin(), out.end(), ByOffset);
+  return out;
+}
+
+std::vector<Identifier> Extractor::Extract(std::string_view text, uint64_t base_offset) const {
+  return Extract(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()),
+                 base_offset);
+}
+
+Status Extractor::ExtractFile(const std::filesystem::path& path, const IdentifierSink& sink,
+                              size_t chunk_bytes) const {
+  CAIRN_ASSIGN_OR_RETURN(ReadOnlyFile file, ReadOnlyFile::Open(path));
+  chunk_bytes = std::max(chunk_bytes, 2 * kChunkOverlap);
+  std::vector<uint8_t> buf(chunk_bytes);
+  Impl::ScanState state;
+  std::vector<Identifier> pending, hits;
+  uint64_t window = 0;
+  while (true) {
+    size_t n = 0;
+    while (n < buf.size()) {
+      CAIRN_ASSIGN_OR_RETURN(size_t got, file.ReadAt(window + n, std::span<uint8_t>(buf).subspan(n)));
+      if (got == 0) break;
+      n += got;
+    }
+    const bool eof = n < buf.size();
+    const uint64_t limit = eof ? window + n : window + n - kChunkOverlap;
+    hits.clear();
+    impl_->ScanWindow(std::span<const uint8_t>(buf.data(), n), window, limit, eof, state, hits);
+    pending.insert(pending.end(), std::make_move_iterator(hits.begin()), std::make_move_iterator(hits.end()));
+    std::stable_sort(pending.begin(), pending.end(), ByOffset);
+    size_t emitted = 0;
+    while (emitted < pending.size() && (eof || pending[emitted].offset < limit)) sink(pending[emitted++]);
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(emitted));
+    if (eof) break;
+    window = limit - 1;  // one byte of context for \b
+  }
+  return Status::Ok();
+}
+
+}  // namespace cairn::extract
