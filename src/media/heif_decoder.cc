@@ -67,8 +67,10 @@ constexpr uint32_t FourCc(const char (&s)[5]) {
          (uint32_t(uint8_t(s[2])) << 8) | uint32_t(uint8_t(s[3]));
 }
 
-// The boxes directly inside [begin, end); stops at the first malformed header.
-std::vector<Box> ChildBoxes(std::span<const uint8_t> d, size_t begin, size_t end) {
+// The boxes directly inside [begin, end); stops at the first malformed header. `complete` (when
+// given) says whether the boxes tile the range exactly.
+std::vector<Box> ChildBoxes(std::span<const uint8_t> d, size_t begin, size_t end,
+                            bool* complete = nullptr) {
   std::vector<Box> boxes;
   size_t pos = begin;
   while (pos + 8 <= end) {
@@ -89,6 +91,7 @@ std::vector<Box> ChildBoxes(std::span<const uint8_t> d, size_t begin, size_t end
     boxes.push_back(box);
     pos = box.end;
   }
+  if (complete != nullptr) *complete = pos == end;
   return boxes;
 }
 
@@ -115,7 +118,11 @@ bool ItemReferencesAreSane(std::span<const uint8_t> d) {
     uint32_t primary = 0;
     bool have_primary = false;
     std::multimap<uint32_t, uint32_t> edges;
-    for (const Box& child : ChildBoxes(d, top.body + 4, top.end)) {  // meta is a FullBox
+    bool complete = false;
+    const std::vector<Box> children = ChildBoxes(d, top.body + 4, top.end, &complete);
+    // A meta box we cannot walk to its end could hide an iref we would not check.
+    if (!complete) return false;
+    for (const Box& child : children) {  // meta is a FullBox
       if (child.type == FourCc("pitm") && child.body + 6 <= child.end) {
         const uint8_t version = d[child.body];
         have_primary = true;
@@ -128,13 +135,30 @@ bool ItemReferencesAreSane(std::span<const uint8_t> d) {
       auto read_id = [&](size_t at) -> uint32_t {
         return wide ? Be32(d.data() + at) : static_cast<uint32_t>((d[at] << 8) | d[at + 1]);
       };
-      for (const Box& ref : ChildBoxes(d, child.body + 4, child.end)) {
-        if (ref.body + id_size + 2 > ref.end) continue;
-        const uint32_t from = read_id(ref.body);
-        const size_t count = (d[ref.body + id_size] << 8) | d[ref.body + id_size + 1];
-        size_t at = ref.body + id_size + 2;
-        for (size_t i = 0; i < count && at + id_size <= ref.end; ++i, at += id_size) {
-          edges.emplace(from, read_id(at));
+      // Read the reference entries the way libheif 1.15 does (Box_iref::parse): one after the
+      // other, ignoring each entry's declared box size. Parsing by the declared sizes instead let
+      // a self-reference with a bogus size through (fuzzer, heic-iref-bad-entry-size.heic).
+      size_t at = child.body + 4;
+      while (at + 8 <= child.end) {
+        const uint32_t entry_size = Be32(d.data() + at);
+        const uint32_t type = Be32(d.data() + at + 4);
+        at += 8;
+        if (entry_size == 1) at += 8;              // 64-bit size follows
+        if (type == FourCc("uuid")) at += 16;      // extended type follows
+        if (at + id_size + 2 > child.end) break;
+        const uint32_t from = read_id(at);
+        const size_t count = (d[at + id_size] << 8) | d[at + id_size + 1];
+        at += id_size + 2;
+        for (size_t i = 0; i < count && at + id_size <= child.end; ++i, at += id_size) {
+          const uint32_t to = read_id(at);
+          // Decoding an image decodes its 'dimg' inputs (grid, overlay, identity) and the
+          // auxiliary images that point at it ('auxl' goes aux -> master, so reverse it).
+          // Thumbnails ('thmb') and metadata ('cdsc') are not decoded with the master.
+          if (type == FourCc("auxl")) {
+            edges.emplace(to, from);
+          } else if (type != FourCc("thmb") && type != FourCc("cdsc")) {
+            edges.emplace(from, to);
+          }
         }
       }
     }
@@ -218,7 +242,7 @@ Status DecodeHeif(std::span<const uint8_t> bytes, const DecodeOptions& options, 
   }();
   (void)heif_ready;
   if (!ItemReferencesAreSane(bytes)) {
-    return Status::Corrupt("HEIF: item references loop or nest deeper than " +
+    return Status::Corrupt("HEIF: malformed meta box, or item references that loop or nest deeper than " +
                            std::to_string(kMaxReferenceDepth));
   }
   std::unique_ptr<heif_context, ContextFree> ctx(heif_context_alloc());

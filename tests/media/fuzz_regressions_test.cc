@@ -49,5 +49,16 @@ TEST(FuzzRegressionTest, HeicItemReferenceLoop) {
   EXPECT_NE(r.status().message().find("loop"), std::string::npos) << r.status().ToString();
 }
 
+// The same loop, hidden behind an iref entry whose declared box size is bogus: libheif reads
+// entries sequentially and ignores that size, our first check skipped the entry. Found by the
+// ASan replay of the seeds. Fixed by parsing iref exactly as libheif does.
+TEST(FuzzRegressionTest, HeicIrefBadEntrySize) {
+  const auto bytes = Regression("heic-iref-bad-entry-size.heic");
+  ASSERT_FALSE(bytes.empty());
+  auto r = DecodeImage(bytes);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt) << r.status().ToString();
+}
+
 }  // namespace
 }  // namespace cairn::media
