@@ -120,6 +120,8 @@ const Image& GetImage(const std::string& name) {
   if (name == "photo12mp") img = DecodeJpeg(Jpeg12Mp());
   if (name == "random3mp") img = RandomImage(2000, 1500);
   if (name == "smooth3mp") img = SmoothImage(2000, 1500);
+  if (name == "random512") img = RandomImage(512, 512);
+  if (name == "random256") img = RandomImage(256, 256);
   return images.emplace(name, std::move(img)).first->second;
 }
 
@@ -159,23 +161,38 @@ void BM_JpegDecode12Mp(benchmark::State& state) {
   state.counters["megapixels"] = 12.19;
 }
 
+// The fixed cost per image after the downsample: quality, DCT and the 8 thresholds.
+void BM_DihedralFromDownsample(benchmark::State& state) {
+  cairn::pdq::Downsample64 d;
+  std::mt19937 rng(7);
+  for (float& v : d) v = static_cast<float>(rng() % 25500) / 100.0f;
+  for (auto _ : state) {
+    auto h = cairn::pdq::DihedralFromDownsample(d);
+    benchmark::DoNotOptimize(h);
+  }
+}
+
 void Register() {
+  benchmark::RegisterBenchmark("DihedralFromDownsample", BM_DihedralFromDownsample)
+      ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("JpegDecode12Mp", BM_JpegDecode12Mp)
       ->Unit(benchmark::kMillisecond)
       ->Iterations(20);
   const std::pair<Kernel, const char*> kernels[] = {
       {Kernel::kScalar, "scalar"}, {Kernel::kSse2, "sse2"}, {Kernel::kAvx2, "avx2"}};
-  for (const char* image : {"photo12mp", "random12mp", "smooth12mp", "random3mp", "smooth3mp"}) {
+  for (const char* image : {"photo12mp", "random12mp", "smooth12mp", "random3mp", "smooth3mp",
+                            "random512", "random256"}) {
     for (const auto& [kernel, kname] : kernels) {
       const bool slow = kernel == Kernel::kScalar;
       const bool big = std::string(image).find("12mp") != std::string::npos;
+      const bool tiny = std::string(image).find("mp") == std::string::npos;
       benchmark::RegisterBenchmark(
           (std::string("PdqHashDihedral/") + image + "/" + kname).c_str(),
           [kernel = kernel, image = std::string(image)](benchmark::State& s) {
             BM_PdqHash(s, kernel, image);
           })
           ->Unit(benchmark::kMillisecond)
-          ->Iterations(slow ? (big ? 4 : 10) : (big ? 30 : 80));
+          ->Iterations(tiny ? 400 : slow ? (big ? 4 : 10) : (big ? 30 : 80));
     }
   }
 }

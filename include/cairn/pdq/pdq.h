@@ -45,9 +45,9 @@ enum class Kernel { kAuto, kScalar, kSse2, kAvx2 };
 // True when `kernel` can run on this CPU (kScalar, kSse2 and kAuto always can).
 bool KernelSupported(Kernel kernel);
 
-// Wall time of each stage of the last call, in milliseconds. The fast kernels fuse luma with
-// the first row pass and the blur with the decimation: their luma time is 0 and blur_ms holds
-// luma + blur + decimation.
+// Wall time of each stage of the last call, in milliseconds. In the fast kernels the stages
+// are interleaved row group by row group: luma_ms is luma with its transpose, blur_ms the three
+// streamed box passes, decimate_ms the last column pass (64 columns only) and the sampling.
 struct StageTimes {
   double luma_ms = 0;
   double blur_ms = 0;
