@@ -50,6 +50,7 @@ const Variant kVariants[] = {
     {"alpha.webp", "-alpha set -channel A -evaluate set 50% +channel -quality 80", 0, ""},
     {"plain.gif", "", 0, ""},
     {"interlaced.gif", "-interlace GIF", 0, ""},
+    {"offset-frame.gif", "-page 90x70+5+4", 0, ""},  // first frame smaller than the screen
     {"rgb24.bmp", "BMP3:", 0, ""},
     {"palette8.bmp", "-colors 200 -type Palette BMP3:", 0, ""},
     {"palette4.bmp", "-colors 16 -type Palette BMP3:", 0, ""},

@@ -109,6 +109,26 @@ TEST(ExifOrientationTest, PngExifChunkIsReported) {
   EXPECT_EQ(rotated->image.height, 6);
 }
 
+TEST(ExifOrientationTest, WebpExifChunkIsReported) {
+  cairn::testing::TempDir dir;
+  auto base = testimg::MakeWithConvert(dir, "base.jpg", "-seed 9 -size 37x23 plasma:fractal -quality 90");
+  if (!base) GTEST_SKIP() << "convert is missing";
+  const auto bytes = WithExif(*base, 6);
+  cairn::testing::WriteFile(dir / "o6.jpg", std::string(bytes.begin(), bytes.end()));
+  // ImageMagick carries the EXIF profile into a VP8X WebP's EXIF chunk.
+  auto webp = testimg::MakeWithConvert(dir, "o6.webp", magick::ShellQuote((dir / "o6.jpg").string()));
+  if (!webp) GTEST_SKIP() << "convert cannot write WebP";
+  auto r = DecodeImage(*webp);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->exif_orientation, 6);
+  DecodeOptions apply;
+  apply.apply_exif_orientation = true;
+  auto rotated = DecodeImage(*webp, apply);
+  ASSERT_TRUE(rotated.ok());
+  EXPECT_EQ(rotated->image.width, 23);
+  EXPECT_EQ(rotated->image.height, 37);
+}
+
 TEST(ExifOrientationTest, TiffOrientationTagMatchesConvertAutoOrient) {
   cairn::testing::TempDir dir;
   auto tif = testimg::MakeWithConvert(dir, "o.tif", "-seed 2 -size 13x7 plasma:fractal -depth 8 -orient RightTop");
