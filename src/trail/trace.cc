@@ -25,52 +25,75 @@ struct Piece {
   int64_t terminal = 0;  // units of this piece whose trail ends at its far account
 };
 
+// Per-thread scratch indexed by account, reset through the touched list (keeps Trace pure and
+// thread-safe while avoiding a hash map or an O(accounts) clear per call).
+struct ReachScratch {
+  std::vector<int64_t> best;   // best time using <= h hops
+  std::vector<int32_t> hops;   // 0 = not reached
+  std::vector<int64_t> layer;  // best time found in the current layer
+  std::vector<uint32_t> touched, improved;
+};
+
 void Reachability(const LedgerGraph& g, const std::vector<char>& is_start,
                   std::span<const uint32_t> start, const TraceOptions& o, TraceResult* r,
                   size_t* expansions) {
   const bool fwd = o.direction == Direction::kForward;
-  std::unordered_map<uint32_t, int64_t> best;   // best time using <= h hops
-  std::unordered_map<uint32_t, int> hops;
+  thread_local ReachScratch s;
+  const size_t n = g.num_accounts();
+  if (s.best.size() < n) {
+    s.best.assign(n, 0);
+    s.hops.assign(n, 0);
+    s.layer.assign(n, 0);
+  }
+  const int64_t unset = fwd ? kPosInf : kNegInf;
+  auto better = [fwd](int64_t a, int64_t b) { return fwd ? a < b : a > b; };
   std::vector<std::pair<uint32_t, int64_t>> frontier;
-  for (uint32_t s : start) frontier.emplace_back(s, fwd ? kNegInf : kPosInf);
+  for (uint32_t v : start) frontier.emplace_back(v, fwd ? kNegInf : kPosInf);
+  s.touched.clear();
   for (int h = 1; h <= o.max_hops && !frontier.empty(); ++h) {
-    std::unordered_map<uint32_t, int64_t> improved;
+    s.improved.clear();
     for (auto [v, t] : frontier) {
+      auto relax = [&](uint32_t e_index) -> bool {
+        if (++*expansions > o.max_expansions) return false;
+        const Transfer& e = g.edge(e_index);
+        const uint32_t w = fwd ? e.to : e.from;
+        if (!Followed(e, o) || is_start[w]) return true;
+        if (s.hops[w] != 0 && !better(e.time, s.best[w])) return true;
+        if (s.hops[w] == 0) {
+          s.hops[w] = h;
+          s.touched.push_back(w);
+          s.layer[w] = unset;
+        }
+        s.best[w] = e.time;
+        if (s.layer[w] == unset) s.improved.push_back(w);
+        if (better(e.time, s.layer[w])) s.layer[w] = e.time;
+        return true;
+      };
       if (fwd) {
         auto outs = g.out(v);
         auto it = std::upper_bound(outs.begin(), outs.end(), t,
                                    [&](int64_t time, uint32_t e) { return time < g.edge(e).time; });
         for (; it != outs.end(); ++it) {
-          if (++*expansions > o.max_expansions) return;
-          const Transfer& e = g.edge(*it);
-          if (!Followed(e, o) || is_start[e.to]) continue;
-          auto b = best.find(e.to);
-          if (b != best.end() && b->second <= e.time) continue;
-          best[e.to] = e.time;
-          hops.emplace(e.to, h);
-          auto [im, fresh] = improved.emplace(e.to, e.time);
-          if (!fresh) im->second = std::min(im->second, e.time);
+          if (!relax(*it)) goto done;
         }
       } else {
         auto ins = g.in(v);
         auto end = std::lower_bound(ins.begin(), ins.end(), t,
                                     [&](uint32_t e, int64_t time) { return g.edge(e).time < time; });
         for (auto it = ins.begin(); it != end; ++it) {
-          if (++*expansions > o.max_expansions) return;
-          const Transfer& e = g.edge(*it);
-          if (!Followed(e, o) || is_start[e.from]) continue;
-          auto b = best.find(e.from);
-          if (b != best.end() && b->second >= e.time) continue;
-          best[e.from] = e.time;
-          hops.emplace(e.from, h);
-          auto [im, fresh] = improved.emplace(e.from, e.time);
-          if (!fresh) im->second = std::max(im->second, e.time);
+          if (!relax(*it)) goto done;
         }
       }
     }
-    frontier.assign(improved.begin(), improved.end());
+    frontier.clear();
+    for (uint32_t w : s.improved) {
+      frontier.emplace_back(w, s.layer[w]);
+      s.layer[w] = unset;
+    }
   }
-  for (const auto& [v, t] : best) r->reachable.push_back({v, hops[v], t});
+done:
+  for (uint32_t w : s.touched) r->reachable.push_back({w, s.hops[w], s.best[w]});
+  for (uint32_t w : s.touched) s.hops[w] = 0;
   std::sort(r->reachable.begin(), r->reachable.end(),
             [](const ReachedAccount& a, const ReachedAccount& b) { return a.account < b.account; });
 }
