@@ -1,0 +1,126 @@
+// End-to-end hashing benchmark and fast-mode accuracy study (issue: foundation).
+//   hash_bench speed FILE...     per image: decode (exact, fast), PDQ arithmetic with stages,
+//                                whole FileHasher (exact, fast), ImageMagick `convert FILE ppm:-`;
+//                                medians of several runs, printed with ratios.
+//   hash_bench accuracy FILE...  PDQ distance between exact and fast mode for every image.
+// Timing uses steady_clock medians; the baselines run in the same process, same files.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cairn/core/file.h"
+#include "cairn/media/decode.h"
+#include "cairn/pdq/pdq.h"
+#include "cairn/scan/file_hasher.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <typename F>
+double MedianMs(int runs, F&& f) {
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    const auto t0 = Clock::now();
+    f();
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms[ms.size() / 2];
+}
+
+int Speed(const std::vector<std::string>& files, int runs) {
+  std::printf("%-28s %6s %9s %9s %9s %9s %9s %9s %9s %9s\n", "image", "MP", "decode", "fast-dec",
+              "pdq-math", "(blur)", "(dct)", "hash", "hash-fast", "convert");
+  cairn::pdq::PdqHasher pdq;
+  cairn::scan::HashOptions exact_opt, fast_opt;
+  fast_opt.fast = true;
+  cairn::scan::FileHasher exact(exact_opt), fast(fast_opt);
+  for (const std::string& f : files) {
+    auto bytes = cairn::ReadWholeFile(f, uint64_t{1} << 31);
+    if (!bytes.ok()) {
+      std::fprintf(stderr, "%s: %s\n", f.c_str(), bytes.status().ToString().c_str());
+      return 1;
+    }
+    cairn::media::DecodeOptions fast_decode;
+    fast_decode.jpeg_min_dimension = cairn::scan::kFastJpegMinDimension;
+    auto decoded = cairn::media::DecodeImage(*bytes);
+    if (!decoded.ok()) {
+      std::fprintf(stderr, "%s: %s\n", f.c_str(), decoded.status().ToString().c_str());
+      return 1;
+    }
+    const auto& img = decoded->image;
+    const double mp = img.width * static_cast<double>(img.height) / 1e6;
+    const double decode_ms = MedianMs(runs, [&] { (void)cairn::media::DecodeImage(*bytes); });
+    const double fast_ms = MedianMs(runs, [&] { (void)cairn::media::DecodeImage(*bytes, fast_decode); });
+    double blur = 0, dct = 0;
+    const double pdq_ms = MedianMs(runs, [&] {
+      (void)pdq.Hash(img.pixels, img.width, img.height);
+      blur = pdq.last_stage_times().luma_ms + pdq.last_stage_times().blur_ms +
+             pdq.last_stage_times().decimate_ms;
+      dct = pdq.last_stage_times().dct_ms + pdq.last_stage_times().threshold_ms;
+    });
+    const double hash_ms = MedianMs(runs, [&] { (void)exact.HashFile(f); });
+    const double hash_fast_ms = MedianMs(runs, [&] { (void)fast.HashFile(f); });
+    const std::string cmd = "convert '" + f + "' -depth 8 ppm:- > /dev/null";
+    const double convert_ms = MedianMs(std::max(1, runs / 2), [&] {
+      if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "convert failed on %s\n", f.c_str());
+    });
+    std::printf("%-28s %6.1f %7.1fms %7.1fms %7.1fms %7.1fms %7.1fms %7.1fms %7.1fms %7.1fms\n",
+                std::filesystem::path(f).filename().c_str(), mp, decode_ms, fast_ms, pdq_ms, blur,
+                dct, hash_ms, hash_fast_ms, convert_ms);
+    std::printf("  ratios: pdq-math/decode %.2f | hash exact %.1f img/s, fast %.1f img/s (fast/exact "
+                "speed-up %.2fx) | convert decode / cairn exact hash %.2fx\n",
+                pdq_ms / decode_ms, 1000 / hash_ms, 1000 / hash_fast_ms, hash_ms / hash_fast_ms,
+                convert_ms / hash_ms);
+  }
+  return 0;
+}
+
+int Accuracy(const std::vector<std::string>& files) {
+  cairn::scan::HashOptions exact_opt, fast_opt;
+  fast_opt.fast = true;
+  cairn::scan::FileHasher exact(exact_opt), fast(fast_opt);
+  std::map<int, int> histogram;
+  int considered = 0, within8 = 0, worst = 0, jpegs = 0;
+  for (const std::string& f : files) {
+    const auto a = exact.HashFile(f);
+    const auto b = fast.HashFile(f);
+    if (!a.pdq || !b.pdq || a.media_type != cairn::media::MediaType::kJpeg) continue;
+    ++jpegs;
+    const int d = cairn::HammingDistance(a.pdq->hash, b.pdq->hash);
+    std::printf("%3d  q=%3d  %dx%d  %s\n", d, a.pdq->quality, a.width, a.height, f.c_str());
+    if (a.pdq->quality < 50) continue;
+    ++considered;
+    ++histogram[d];
+    within8 += d <= 8;
+    worst = std::max(worst, d);
+  }
+  std::printf("\nJPEGs: %d; with quality >= 50: %d; distance <= 8 bits: %d (%.1f%%); worst %d\n",
+              jpegs, considered, within8, considered ? 100.0 * within8 / considered : 0.0, worst);
+  std::printf("histogram (distance: images):");
+  for (const auto& [d, n] : histogram) std::printf(" %d:%d", d, n);
+  std::printf("\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: hash_bench speed|accuracy FILE...\n");
+    return 2;
+  }
+  const std::string mode = argv[1];
+  std::vector<std::string> files(argv + 2, argv + argc);
+  const int runs = std::getenv("BENCH_RUNS") ? std::atoi(std::getenv("BENCH_RUNS")) : 5;
+  if (mode == "speed") return Speed(files, runs);
+  if (mode == "accuracy") return Accuracy(files);
+  std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
+  return 2;
+}
