@@ -2,12 +2,18 @@
 // range-search throughput at radius 31 (inclusive) for MihIndex vs FlatIndex vs faiss
 // IndexBinaryMultiHash(256, 16, 16) (nflip = 1, radius 32 exclusive = 31 inclusive), on uniform
 // random and on clustered (near-duplicate) hashes, with a check that all three return identical
-// result sets. Size: CAIRN_BENCH_PDQ_N (default 10,000,000). Run by bench/index/run.
+// result sets. Sizes: CAIRN_BENCH_PDQ_N (default 10,000,000); faiss runs on its own uniform set of
+// CAIRN_BENCH_FAISS_N (default 1,000,000: its build takes ~100 s at 10M); CAIRN_BENCH_PDQ_M lists
+// extra MIH substring counts to compare (e.g. "16"). Throughput is given in wall-clock and in
+// process CPU time (the latter is what one core delivers when the machine is shared). Index files
+// go to /dev/shm when it exists (else the temp folder). Run by bench/index/run.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 #include <memory>
+#include <sstream>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -47,6 +53,18 @@ uint64_t EnvSize(const char* name, uint64_t fallback) {
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// Wall-clock and CPU seconds of one call.
+struct Timing {
+  double wall = 0, cpu = 0;
+};
+template <typename F>
+Timing Time(F f) {
+  const auto t0 = Clock::now();
+  const std::clock_t c0 = std::clock();
+  f();
+  return {Seconds(t0), static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC};
 }
 
 // splitmix64: fast enough to fill 320 MB of hashes in well under a second.
@@ -193,7 +211,9 @@ void BenchDataset(Dataset d, const std::vector<int>& substrings, bool with_faiss
   g_summary.push_back(d.name + " (" + std::to_string(n) + " hashes, radius " + std::to_string(kRadius) +
                       " inclusive, 1 thread, kernels " +
                       std::string(cairn::index::KernelLevelName(cairn::index::BestKernelLevel())) + "):");
-  const std::filesystem::path dir = std::filesystem::temp_directory_path();
+  const std::filesystem::path dir = std::filesystem::is_directory("/dev/shm")
+                                        ? std::filesystem::path("/dev/shm")
+                                        : std::filesystem::temp_directory_path();
   auto t0 = Clock::now();
   FlatIndex flat = std::move(FlatIndex::Build(d.hashes, d.ids)).value();
   g_summary.push_back("  flat: build " + Fmt(Seconds(t0), "s") + ", " + Fmt(flat.bytes().size() / 1e6, "MB"));
@@ -202,16 +222,8 @@ void BenchDataset(Dataset d, const std::vector<int>& substrings, bool with_faiss
   const auto flat_miss_results = Run(flat, flat_miss);
   const auto flat_near_results = Run(flat, flat_near);
 
-  double flat_qps = 0;
-  {
-    t0 = Clock::now();
-    size_t reps = 0;
-    while (Seconds(t0) < 1.0 || reps == 0) {
-      benchmark::DoNotOptimize(Run(flat, flat_miss));
-      ++reps;
-    }
-    flat_qps = static_cast<double>(reps * kFlatQueries) / Seconds(t0);
-  }
+  const Timing flat_t = Time([&] { benchmark::DoNotOptimize(Run(flat, flat_miss)); });
+  const double flat_qps = kFlatQueries / flat_t.wall, flat_cpu_qps = kFlatQueries / flat_t.cpu;
   RegisterQueries("flat/" + d.name + "/miss", flat_miss,
                   [&flat](std::span<const Hash256> q) { return Run(flat, q).size(); });
 
@@ -241,20 +253,18 @@ void BenchDataset(Dataset d, const std::vector<int>& substrings, bool with_faiss
     const MihIndex& mih = *mihs.back();
     // Warm the page cache mapping (first touch of each page), then measure.
     (void)Run(mih, d.near_queries);
-    t0 = Clock::now();
-    benchmark::DoNotOptimize(Run(mih, d.miss_queries));
-    const double miss_qps = static_cast<double>(kQueries) / Seconds(t0);
-    t0 = Clock::now();
-    benchmark::DoNotOptimize(Run(mih, d.near_queries));
-    const double near_qps = static_cast<double>(kQueries) / Seconds(t0);
+    const Timing miss_t = Time([&] { benchmark::DoNotOptimize(Run(mih, d.miss_queries)); });
+    const Timing near_t = Time([&] { benchmark::DoNotOptimize(Run(mih, d.near_queries)); });
+    const double miss_qps = kQueries / miss_t.wall, near_qps = kQueries / near_t.wall;
     mih_miss_qps.push_back(miss_qps);
     mih_near_qps.push_back(near_qps);
     g_summary.push_back("  MIH m=" + std::to_string(mm) + ": build " + Fmt(build_s, "s") + ", " +
                         Fmt(size / 1e6, "MB") + " (" + Fmt(double(size) / n, "B/hash") + "), write " +
-                        Fmt(write_s, "s") + ", open " + Fmt(open_s * 1e3, "ms") + "; " +
-                        Fmt(miss_qps, "q/s") + " miss, " + Fmt(near_qps, "q/s") +
-                        " near-dup; vs flat " + Fmt(miss_qps / flat_qps, "x") + " (flat " +
-                        Fmt(flat_qps, "q/s") + ")");
+                        Fmt(write_s, "s") + " to " + dir.string() + ", open " + Fmt(open_s * 1e3, "ms"));
+    g_summary.push_back("    queries/s wall (cpu): " + Fmt(miss_qps, "") + "(" + Fmt(kQueries / miss_t.cpu, "") +
+                        ") miss, " + Fmt(near_qps, "") + "(" + Fmt(kQueries / near_t.cpu, "") +
+                        ") near-dup; flat " + Fmt(flat_qps, "") + "(" + Fmt(flat_cpu_qps, "") +
+                        "); MIH/flat " + Fmt(miss_qps / flat_qps, "x"));
     Check("MIH m=" + std::to_string(mm) + " vs flat, " + std::to_string(kFlatQueries) + " miss queries",
           Run(mih, flat_miss), flat_miss_results);
     Check("MIH m=" + std::to_string(mm) + " vs flat, " + std::to_string(kFlatQueries) + " near-dup queries",
@@ -278,15 +288,14 @@ void BenchDataset(Dataset d, const std::vector<int>& substrings, bool with_faiss
     std::span<const Hash256> fmiss(d.miss_queries.data(), kFaissQueries);
     std::span<const Hash256> fnear(d.near_queries.data(), kFaissQueries);
     (void)RunFaiss(*fx, fnear.first(10));
-    t0 = Clock::now();
-    const auto miss = RunFaiss(*fx, fmiss);
-    const double miss_qps = static_cast<double>(kFaissQueries) / Seconds(t0);
-    t0 = Clock::now();
-    const auto near = RunFaiss(*fx, fnear);
-    const double near_qps = static_cast<double>(kFaissQueries) / Seconds(t0);
+    std::vector<Neighbor> miss, near;
+    const Timing miss_t = Time([&] { miss = RunFaiss(*fx, fmiss); });
+    const Timing near_t = Time([&] { near = RunFaiss(*fx, fnear); });
+    const double miss_qps = kFaissQueries / miss_t.wall, near_qps = kFaissQueries / near_t.wall;
     g_summary.push_back("  faiss IndexBinaryMultiHash(256,16,16) nflip=1: build " + Fmt(build_s, "s") +
-                        " (in memory; no mmap form), " + Fmt(miss_qps, "q/s") + " miss, " +
-                        Fmt(near_qps, "q/s") + " near-dup");
+                        " (in memory; no mmap form); queries/s wall (cpu): " + Fmt(miss_qps, "") + "(" +
+                        Fmt(kFaissQueries / miss_t.cpu, "") + ") miss, " + Fmt(near_qps, "") + "(" +
+                        Fmt(kFaissQueries / near_t.cpu, "") + ") near-dup");
     for (size_t i = 0; i < mihs.size(); ++i) {
       const std::string m = std::to_string(mihs[i]->substrings());
       g_summary.push_back("  MIH m=" + m + " vs faiss: " + Fmt(mih_miss_qps[i] / miss_qps, "x") + " miss, " +
@@ -315,20 +324,25 @@ void BenchDataset(Dataset d, const std::vector<int>& substrings, bool with_faiss
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   const uint64_t n = EnvSize("CAIRN_BENCH_PDQ_N", 10'000'000);
-  const uint64_t faiss_n = EnvSize("CAIRN_BENCH_FAISS_N", n);
+  const uint64_t faiss_n = EnvSize("CAIRN_BENCH_FAISS_N", 1'000'000);
+  std::vector<int> substrings = {0};
+  if (const char* extra = std::getenv("CAIRN_BENCH_PDQ_M")) {
+    std::stringstream list(extra);
+    for (std::string item; std::getline(list, item, ',');) substrings.push_back(std::atoi(item.c_str()));
+  }
   auto t0 = Clock::now();
   {
     Dataset d = MakeUniform(n);
     g_summary.push_back("generated " + std::to_string(n) + " uniform hashes in " + Fmt(Seconds(t0), "s"));
-    BenchDataset(std::move(d), {0, 16}, faiss_n == n);
+    BenchDataset(std::move(d), substrings, faiss_n == n);
   }
   {
     t0 = Clock::now();
     Dataset d = MakeClustered(n);
     g_summary.push_back("generated " + std::to_string(n) + " clustered hashes in " + Fmt(Seconds(t0), "s"));
-    BenchDataset(std::move(d), {0}, faiss_n == n);
+    BenchDataset(std::move(d), {0}, false);
   }
-  if (faiss_n != n) {
+  if (faiss_n != n && faiss_n > 0) {
     Dataset d = MakeUniform(faiss_n);
     BenchDataset(std::move(d), {0}, true);
   }

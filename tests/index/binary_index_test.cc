@@ -104,6 +104,7 @@ void ExpectExact(const Data& d, const std::vector<int>& substrings) {
   Result<FlatIndex> flat = FlatIndex::Build(d.hashes, d.ids);
   ASSERT_TRUE(flat.ok()) << flat.status().ToString();
   EXPECT_EQ(flat->size(), d.hashes.size());
+  std::vector<MihIndex> mihs;
   for (int m : substrings) {
     Result<MihIndex> mih = MihIndex::Build(d.hashes, d.ids, MihOptions{m});
     ASSERT_TRUE(mih.ok()) << mih.status().ToString();
@@ -111,11 +112,15 @@ void ExpectExact(const Data& d, const std::vector<int>& substrings) {
     if (m != 0) {
       EXPECT_EQ(mih->substrings(), m);
     }
-    for (int radius : {-1, 0, 1, 8, 31, 32, 63}) {
-      const std::vector<Neighbor> want = BruteForce(d, radius);
-      EXPECT_EQ(Search(*flat, d, radius), want) << "flat radius " << radius;
-      EXPECT_EQ(Search(*mih, d, radius), want) << "mih m=" << m << " radius " << radius;
-      EXPECT_EQ(Probe(*mih, d, radius), want) << "mih probe m=" << m << " radius " << radius;
+    mihs.push_back(std::move(*mih));
+  }
+  for (int radius : {-1, 0, 1, 8, 31, 32, 63}) {
+    const std::vector<Neighbor> want = BruteForce(d, radius);
+    EXPECT_EQ(Search(*flat, d, radius), want) << "flat radius " << radius;
+    for (const MihIndex& mih : mihs) {
+      const int m = mih.substrings();
+      EXPECT_EQ(Search(mih, d, radius), want) << "mih m=" << m << " radius " << radius;
+      EXPECT_EQ(Probe(mih, d, radius), want) << "mih probe m=" << m << " radius " << radius;
     }
   }
 }
@@ -126,7 +131,7 @@ TEST(BinaryIndexTest, UniformRandomMihEqualsFlatEqualsBruteForce) {
 
 TEST(BinaryIndexTest, ClusteredNearDuplicatesMihEqualsFlat) {
   const Data d = Clustered(40, 60, 2);
-  ExpectExact(d, {0, 11, 12, 16, 32});
+  ExpectExact(d, {0, 13, 16, 32});
   // The radius is inclusive: the queries built at exactly 31 bits from a hash find it.
   const std::vector<Neighbor> at31 = BruteForce(d, 31);
   EXPECT_TRUE(std::any_of(at31.begin(), at31.end(), [](const Neighbor& n) { return n.distance == 31; }));
