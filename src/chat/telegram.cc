@@ -69,6 +69,13 @@ int64_t Int(const json& j, const char* key, int64_t fallback) {
   return fallback;
 }
 
+// from_id / actor_id: "user123" in current exports, a bare number (a user) in older ones.
+std::string UserId(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it != j.end() && it->is_number()) return "user" + Str(j, key);
+  return Str(j, key);
+}
+
 // "2018-12-05T10:39:10" (local wall time, no zone).
 bool ParseLocalDate(const std::string& s, Timestamp* t) {
   int y, mo, d, h, mi, se;
@@ -146,20 +153,37 @@ Chat ReadChat(const json& c, const std::string& source, const std::string& where
   chat.type = TypeFor(Str(c, "type"));
   chat.platform_chat_id = Int(c, "id", -1);
   std::unordered_map<std::string, size_t> member_index;
+  // Members are keyed by user id. Service messages name their targets without ids: a name is
+  // joined to the one member of this chat with that display name (id or not), else kept by name.
+  std::unordered_map<std::string, size_t> by_id;
+  std::unordered_map<std::string, size_t> by_name;
   auto member = [&](const std::string& id, const std::string& name, size_t message_index) -> Member* {
     if (id.empty() && name.empty()) return nullptr;
-    const std::string key = id.empty() ? "name:" + name : id;
-    auto [it, inserted] = member_index.try_emplace(key, chat.members.size());
-    if (inserted) {
-      Member m;
+    size_t at = chat.members.size();
+    if (!id.empty()) {
+      if (auto it = by_id.find(id); it != by_id.end()) {
+        at = it->second;
+      } else if (auto byname = by_name.find(name); !name.empty() && byname != by_name.end() &&
+                                                   chat.members[byname->second].user_id.empty()) {
+        at = byname->second;  // first seen by name in a service message; now its id is known
+        chat.members[at].user_id = id;
+        by_id.emplace(id, at);
+      }
+    } else if (auto it = by_name.find(name); it != by_name.end()) {
+      at = it->second;
+    }
+    if (at == chat.members.size()) {
+      Member& m = chat.members.emplace_back();
       m.name = name;
       m.user_id = id;
       m.first_message = message_index;
-      chat.members.push_back(std::move(m));
-    } else if (chat.members[it->second].name.empty()) {
-      chat.members[it->second].name = name;
+      if (!id.empty()) by_id.emplace(id, at);
+      if (!name.empty()) by_name.emplace(name, at);
+    } else if (chat.members[at].name.empty()) {
+      chat.members[at].name = name;
+      by_name.emplace(name, at);
     }
-    return &chat.members[it->second];
+    return &chat.members[at];
   };
   auto messages = c.find("messages");
   if (messages == c.end() || !messages->is_array()) {
@@ -185,7 +209,7 @@ Chat ReadChat(const json& c, const std::string& source, const std::string& where
       m.action = Str(j, "action");
       m.event = EventForAction(m.action);
       m.event_actor = Str(j, "actor");
-      m.sender_id = Str(j, "actor_id");
+      m.sender_id = UserId(j, "actor_id");
       if (auto it = j.find("members"); it != j.end() && it->is_array()) {
         for (const json& who : *it) {
           if (who.is_string()) m.event_targets.push_back(who.get<std::string>());
@@ -201,7 +225,7 @@ Chat ReadChat(const json& c, const std::string& source, const std::string& where
     } else {
       m.sender_name = Str(j, "from");
       if (LooksLikePhoneNumber(m.sender_name)) m.sender_phone = m.sender_name;
-      m.sender_id = Str(j, "from_id");
+      m.sender_id = UserId(j, "from_id");
       if (Member* who = member(m.sender_id, m.sender_name, m.index)) {
         ++who->messages;
         if (who->phone.empty()) who->phone = m.sender_phone;
@@ -233,6 +257,22 @@ Chat ReadChat(const json& c, const std::string& source, const std::string& where
     if (senders > 2) chat.type = ChatType::kGroup;
   }
   return chat;
+}
+
+// Offset of the first NUL byte that is not inside a JSON string.
+size_t FirstNulOutsideStrings(std::string_view s) {
+  bool in_string = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (in_string) {
+      if (s[i] == '\\') ++i;
+      else if (s[i] == '"') in_string = false;
+    } else if (s[i] == '"') {
+      in_string = true;
+    } else if (s[i] == '\0') {
+      return i;
+    }
+  }
+  return s.size();
 }
 
 }  // namespace
@@ -318,6 +358,12 @@ Result<ChatExport> ParseTelegramJson(std::string_view input, const TelegramOptio
   }
   uint64_t repairs = 0;
   const std::string repaired = RepairTelegramJson(input, &repairs);
+  // nlohmann::json stops at a NUL byte as if the input ended there; NULs inside strings were
+  // escaped by the repair, so one left means the file is not JSON from that byte on.
+  if (repaired.find('\0') != std::string::npos) {
+    return Status::Corrupt(source + ": NUL byte outside a JSON string at byte " +
+                           std::to_string(FirstNulOutsideStrings(input)));
+  }
   json root;
   try {
     root = json::parse(repaired);

@@ -74,14 +74,20 @@ TEST(Telegram, AccountExport) {
   EXPECT_EQ(m[4].kind, MessageKind::kMedia);
   EXPECT_TRUE(m[4].attachment_omitted);
   EXPECT_EQ(m[4].attachment, "clip.mp4");
-  EXPECT_EQ(m[4].sender_id, "999");
+  EXPECT_EQ(m[4].sender_id, "user999");  // a bare number in older exports
   EXPECT_FALSE(m[4].time.zone_known);  // no date_unixtime: wall time kept
   EXPECT_EQ(FormatTimestamp(m[4].time), "2020-01-02T10:04:00");
   EXPECT_EQ(m[5].event, SystemEvent::kLeft);
   EXPECT_EQ(m[6].event, SystemEvent::kJoinedByLink);
   EXPECT_EQ(FormatTimestamp(m[6].time), "2020-01-02T10:06:00Z");
   // Members keyed by user id; the contact's phone number reaches the member.
-  ASSERT_GE(c.members.size(), 3u);
+  // Mallory and Trent were first named by the invite (no id), then wrote with their ids: one
+  // member each.
+  ASSERT_EQ(c.members.size(), 3u);
+  EXPECT_EQ(c.members[1].name, "Mallory");
+  EXPECT_EQ(c.members[1].user_id, "user888");
+  EXPECT_EQ(c.members[1].first_message, 1u);
+  EXPECT_EQ(c.members[2].user_id, "user999");
   EXPECT_EQ(c.members[0].user_id, "user777");
   EXPECT_EQ(c.members[0].phone, "+44 7700 900123");
   EXPECT_EQ(c.members[0].messages, 1u);
@@ -116,6 +122,15 @@ TEST(Telegram, Errors) {
   EXPECT_EQ(ParseTelegramJson("{\"messages\": [").status().code(), StatusCode::kCorrupt);
   EXPECT_NE(ParseTelegramJson("{\"x\": 1}", {.source = "f.json"}).status().message().find("f.json"), std::string::npos);
   EXPECT_EQ(ParseTelegramJson("[1]").status().code(), StatusCode::kCorrupt);
+  // Regression (fuzzer): nlohmann::json treats a NUL byte as the end of input, which would make
+  // a truncated or corrupted export look complete. A NUL inside a string is kept as U+0000.
+  const Result<ChatExport> nul = ParseTelegramJson(std::string("{\"messages\": []}\0{\"x\"", 21));
+  EXPECT_EQ(nul.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(nul.status().message().find("byte 16"), std::string::npos) << nul.status().message();
+  const Result<ChatExport> in_string = ParseTelegramJson(
+      std::string("{\"messages\": [{\"type\": \"message\", \"text\": \"a\0b\"}]}", 50));
+  ASSERT_TRUE(in_string.ok()) << in_string.status().ToString();
+  EXPECT_EQ(in_string->chats[0].messages[0].text, std::string("a\0b", 3));
   EXPECT_EQ(ParseTelegramFile("/nonexistent/result.json").status().code(), StatusCode::kNotFound);
 }
 
