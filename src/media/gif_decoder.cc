@@ -48,8 +48,8 @@ Status DecodeGif(std::span<const uint8_t> bytes, const DecodeOptions& options, D
   int error = 0;
   std::unique_ptr<GifFileType, GifCloser> gif(DGifOpen(&source, GifRead, &error));
   if (!gif) return GifError("cannot read header", error);
-  CAIRN_RETURN_IF_ERROR(CheckDimensions("GIF", static_cast<uint64_t>(std::max(gif->SWidth, 1)),
-                                        static_cast<uint64_t>(std::max(gif->SHeight, 1)), options));
+  // Only the first frame is allocated, so only its size is checked (the logical screen may be
+  // larger than max_pixels while the frame is small).
   for (;;) {
     GifRecordType record;
     if (DGifGetRecordType(gif.get(), &record) == GIF_ERROR) {

@@ -122,6 +122,18 @@ TEST(DecodeErrorsTest, CorruptDataNeverCrashes) {
   }
 }
 
+TEST(DecodeErrorsTest, GifLimitAppliesToTheFrameNotTheScreen) {
+  cairn::testing::TempDir dir;
+  auto gif = testimg::MakeWithConvert(dir, "f.gif", "-seed 1 -size 12x9 plasma:fractal -page 3000x2000+5+4");
+  if (!gif) GTEST_SKIP() << "convert is missing";
+  DecodeOptions options;
+  options.max_pixels = 1000;  // the screen has 6 M pixels, the frame 108
+  auto r = DecodeImage(*gif, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->image.width, 12);
+  EXPECT_EQ(r->image.height, 9);
+}
+
 TEST(DecodeErrorsTest, TwelveBitJpegIsUnsupportedNotCorrupt) {
   auto jpeg = testimg::JpegHeader(16, 16);
   jpeg[6] = 12;  // SOF0 sample precision
