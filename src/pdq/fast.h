@@ -41,4 +41,8 @@ void DownsampleSse2(const uint8_t* rgb, const FastLayout& layout, float* scratch
 void DownsampleAvx2(const uint8_t* rgb, const FastLayout& layout, float* scratch, float* out64x64,
                     FastTimes* times);
 
+// reference::Dct64To16 with SIMD lanes across output rows; identical bits.
+void DctSse2(const float* a64x64, float* out16x16);
+void DctAvx2(const float* a64x64, float* out16x16);
+
 }  // namespace cairn::pdq::internal

@@ -18,6 +18,7 @@ inline Vec VLoad(const float* p) { return _mm256_loadu_ps(p); }
 inline void VStore(float* p, Vec v) { _mm256_storeu_ps(p, v); }
 inline Vec VAdd(Vec a, Vec b) { return _mm256_add_ps(a, b); }
 inline Vec VSub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
+inline Vec VMul(Vec a, Vec b) { return _mm256_mul_ps(a, b); }
 inline Vec VDiv(Vec a, Vec b) { return _mm256_div_ps(a, b); }
 inline Vec VSet1(float x) { return _mm256_set1_ps(x); }
 
@@ -96,9 +97,11 @@ void LumaBlock(const uint8_t* const* rows, int c, int width, const uint8_t* end,
 }  // namespace
 
 #define CAIRN_PDQ_GROUP_VECTORS kFastGroupVectors
+#define CAIRN_PDQ_DCT_ENTRY DctAvx2
 #define CAIRN_PDQ_ENTRY DownsampleAvx2
 #include "fast_kernel.inc"
 #undef CAIRN_PDQ_ENTRY
+#undef CAIRN_PDQ_DCT_ENTRY
 #undef CAIRN_PDQ_GROUP_VECTORS
 
 }  // namespace cairn::pdq::internal

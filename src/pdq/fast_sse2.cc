@@ -33,6 +33,7 @@ inline Vec VLoad(const float* p) { return _mm_loadu_ps(p); }
 inline void VStore(float* p, Vec v) { _mm_storeu_ps(p, v); }
 inline Vec VAdd(Vec a, Vec b) { return _mm_add_ps(a, b); }
 inline Vec VSub(Vec a, Vec b) { return _mm_sub_ps(a, b); }
+inline Vec VMul(Vec a, Vec b) { return _mm_mul_ps(a, b); }
 inline Vec VDiv(Vec a, Vec b) { return _mm_div_ps(a, b); }
 inline Vec VSet1(float x) { return _mm_set1_ps(x); }
 inline void Transpose(Vec* v) { _MM_TRANSPOSE4_PS(v[0], v[1], v[2], v[3]); }
@@ -66,9 +67,11 @@ void LumaBlock(const uint8_t* const* rows, int c, int width, const uint8_t* /*en
 }  // namespace
 
 #define CAIRN_PDQ_GROUP_VECTORS kFastGroupVectors
+#define CAIRN_PDQ_DCT_ENTRY DctSse2
 #define CAIRN_PDQ_ENTRY DownsampleSse2
 #include "fast_kernel.inc"
 #undef CAIRN_PDQ_ENTRY
+#undef CAIRN_PDQ_DCT_ENTRY
 #undef CAIRN_PDQ_GROUP_VECTORS
 
 }  // namespace cairn::pdq::internal

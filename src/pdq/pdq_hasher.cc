@@ -128,10 +128,22 @@ struct QualityAndDct {
   float dct[256];
 };
 
-QualityAndDct ComputeQualityAndDct(const Downsample64& d) {
+QualityAndDct ComputeQualityAndDct(const Downsample64& d, Kernel kernel) {
   QualityAndDct r;
   r.quality = reference::QualityMetric(d.data());
-  reference::Dct64To16(d.data(), r.dct);
+  CAIRN_ASSERT(KernelSupported(kernel));
+  switch (ResolveKernel(kernel)) {
+    case Kernel::kScalar:
+      reference::Dct64To16(d.data(), r.dct);
+      break;
+    case Kernel::kSse2:
+      internal::DctSse2(d.data(), r.dct);
+      break;
+    case Kernel::kAvx2:
+    case Kernel::kAuto:
+      internal::DctAvx2(d.data(), r.dct);
+      break;
+  }
   return r;
 }
 
@@ -161,7 +173,7 @@ Result<PdqHash> PdqHasher::Hash(std::span<const uint8_t> rgb, int width, int hei
     CAIRN_RETURN_IF_ERROR(CheckHashable(width, height));
   }
   auto start = Clock::now();
-  const QualityAndDct r = ComputeQualityAndDct(d);
+  const QualityAndDct r = ComputeQualityAndDct(d, kernel_);
   times_.dct_ms = MsSince(start);
   start = Clock::now();
   PdqHash h{reference::BitsFromDct(r.dct), r.quality};
@@ -176,7 +188,7 @@ Result<DihedralHashes> PdqHasher::HashDihedral(std::span<const uint8_t> rgb, int
   CAIRN_RETURN_IF_ERROR(DownsampleTimed(rgb, width, height, d));
   CAIRN_RETURN_IF_ERROR(CheckHashable(width, height));
   auto start = Clock::now();
-  const QualityAndDct r = ComputeQualityAndDct(d);
+  const QualityAndDct r = ComputeQualityAndDct(d, kernel_);
   times_.dct_ms = MsSince(start);
   start = Clock::now();
   DihedralHashes h = DihedralBits(r);
@@ -185,13 +197,13 @@ Result<DihedralHashes> PdqHasher::HashDihedral(std::span<const uint8_t> rgb, int
   return h;
 }
 
-PdqHash HashFromDownsample(const Downsample64& d) {
-  const QualityAndDct r = ComputeQualityAndDct(d);
+PdqHash HashFromDownsample(const Downsample64& d, Kernel kernel) {
+  const QualityAndDct r = ComputeQualityAndDct(d, kernel);
   return PdqHash{reference::BitsFromDct(r.dct), r.quality};
 }
 
-DihedralHashes DihedralFromDownsample(const Downsample64& d) {
-  return DihedralBits(ComputeQualityAndDct(d));
+DihedralHashes DihedralFromDownsample(const Downsample64& d, Kernel kernel) {
+  return DihedralBits(ComputeQualityAndDct(d, kernel));
 }
 
 }  // namespace cairn::pdq

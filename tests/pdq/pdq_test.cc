@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cairn/pdq/reference.h"
+#include "../../src/pdq/fast.h"  // the SIMD DCT entry points, compared bit for bit below
 
 namespace cairn::pdq {
 namespace {
@@ -108,6 +109,35 @@ TEST(PdqKernels, AutoPicksTheFastestSupportedKernel) {
   EXPECT_TRUE(KernelSupported(Kernel::kSse2));
   PdqHasher hasher;
   EXPECT_EQ(hasher.kernel(), KernelSupported(Kernel::kAvx2) ? Kernel::kAvx2 : Kernel::kSse2);
+}
+
+TEST(PdqKernels, SimdDctIsBitIdenticalToTheReference) {
+  std::mt19937 rng(64);
+  for (int round = 0; round < 200; ++round) {
+    Downsample64 a;
+    for (size_t i = 0; i < a.size(); ++i) {
+      // Mix of full-range noise, smooth ramps and exact repeats (ties in the median).
+      const float noise = static_cast<float>(rng() % 2550000) / 10000.0f;
+      a[i] = round % 3 == 0 ? noise : round % 3 == 1 ? static_cast<float>(i % 64) * 3.7f + 0.1f * round
+                                                       : static_cast<float>((i / 64 + round) % 7);
+    }
+    float want[256];
+    reference::Dct64To16(a.data(), want);
+    float sse2[256];
+    internal::DctSse2(a.data(), sse2);
+    EXPECT_EQ(std::memcmp(sse2, want, sizeof want), 0) << "round " << round;
+    if (KernelSupported(Kernel::kAvx2)) {
+      float avx2[256];
+      internal::DctAvx2(a.data(), avx2);
+      EXPECT_EQ(std::memcmp(avx2, want, sizeof want), 0) << "round " << round;
+    }
+    const auto scalar = DihedralFromDownsample(a, Kernel::kScalar);
+    for (Kernel k : FastKernels()) {
+      const auto fast = DihedralFromDownsample(a, k);
+      EXPECT_EQ(fast.hashes, scalar.hashes);
+      EXPECT_EQ(fast.quality, scalar.quality);
+    }
+  }
 }
 
 TEST(PdqKernels, FullHashesAgreeAcrossKernels) {

@@ -95,7 +95,8 @@ class PdqHasher {
 
 // From a 64x64 downsample: the quality metric, the 16x16 DCT and the hash bits, exactly as the
 // reference's pdqImageDomainQualityMetric / dct64To16 / pdqBuffer16x16ToBits. No validity policy.
-PdqHash HashFromDownsample(const Downsample64& d);
-DihedralHashes DihedralFromDownsample(const Downsample64& d);
+// `kernel` picks the DCT implementation (all give the same bits); it must be supported.
+PdqHash HashFromDownsample(const Downsample64& d, Kernel kernel = Kernel::kAuto);
+DihedralHashes DihedralFromDownsample(const Downsample64& d, Kernel kernel = Kernel::kAuto);
 
 }  // namespace cairn::pdq
