@@ -37,6 +37,8 @@ const Variant kVariants[] = {
     {"gray8.png", "-colorspace Gray -depth 8", 0, ""},
     {"graya8.png", "-colorspace Gray -alpha set -channel A -evaluate set 30% +channel -depth 8", 0, ""},
     {"palette.png", "-colors 50 PNG8:", 0, ""},
+    {"palette2bit.png", "-colors 2 -type Palette -depth 8", 0, ""},   // colour type 3, depth 2
+    {"palette4bit.png", "-colors 12 -type Palette -depth 8", 0, ""},  // colour type 3, depth 4
     {"gray1.png", "-colorspace Gray -threshold 50% -define png:bit-depth=1", 0, ""},
     {"gray2.png", "-colorspace Gray -posterize 4 -define png:bit-depth=2 -define png:color-type=0", 0, ""},
     {"gray4.png", "-colorspace Gray -posterize 16 -define png:bit-depth=4 -define png:color-type=0", 0, ""},
