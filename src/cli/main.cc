@@ -9,6 +9,10 @@
 #include "commands.h"
 #include "trail_command.h"
 
+namespace cairn::cli {
+void RegisterExtractCommand(CLI::App& app);  // extract_command.cc
+}  // namespace cairn::cli
+
 int main(int argc, char** argv) {
   CLI::App app{"Cairn: find known material on seized media, map the network, follow the money."};
   app.require_subcommand(1);
@@ -17,6 +21,7 @@ int main(int argc, char** argv) {
   cairn::cli::RegisterHashsetCommand(app);
   cairn::cli::RegisterMatchCommand(app);
   cairn::cli::RegisterTrailCommands(app);
+  cairn::cli::RegisterExtractCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const cairn::cli::CommandResult& result) {
