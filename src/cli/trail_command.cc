@@ -16,6 +16,7 @@
 #include "cairn/trail/ledger.h"
 #include "cairn/trail/links.h"
 #include "cairn/trail/patterns.h"
+#include "cairn/trail/svg.h"
 #include "cairn/trail/trace.h"
 #include "commands.h"
 #include "json_output.h"
@@ -221,6 +222,7 @@ struct TraceArgs {
   size_t max_pieces = trail::TraceOptions{}.max_pieces;
   size_t max_expansions = trail::TraceOptions{}.max_expansions;
   bool reachable = false;
+  std::string svg;
   std::string format = "jsonl";
 };
 
@@ -271,6 +273,12 @@ int RunTrace(const TraceArgs& a) {
   }
   auto r = trail::Trace(*g, *start, o);
   if (!r.ok()) return Fail(r.status());
+  if (!a.svg.empty()) {
+    std::ofstream out(a.svg, std::ios::binary);
+    out << trail::MoneyFlowSvg(*g, *r, a.forward, *flagged);
+    out.close();
+    if (!out) return Fail(Status::IoError(a.svg + ": cannot write the SVG"));
+  }
   auto flag_of = [&](uint32_t v) -> Json {
     auto it = flagged->find(g->name(v));
     return it == flagged->end() ? Json(nullptr) : Json(it->second);
@@ -538,6 +546,7 @@ void RegisterTrailCommands(CLI::App& app) {
   trace->add_option("--max-pieces", ta->max_pieces, "Cap on traced transfer fragments")->capture_default_str();
   trace->add_option("--max-expansions", ta->max_expansions, "Cap on reachability work")->capture_default_str();
   trace->add_flag("--reachable", ta->reachable, "Also list every time-respecting reachable account");
+  trace->add_option("--svg", ta->svg, "Also write a flow diagram (SVG) to this file");
   AddFormat(trace, &ta->format);
   trace->callback([ta] { throw CommandResult{RunTrace(*ta)}; });
 

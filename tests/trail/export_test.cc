@@ -54,3 +54,28 @@ TEST(Export, XmlFormatsEscapeNames) {
 
 }  // namespace
 }  // namespace cairn::trail
+
+#include "cairn/trail/svg.h"
+#include "cairn/trail/trace.h"
+
+namespace cairn::trail {
+namespace {
+
+TEST(MoneyFlowSvg, DrawsTracedAccountsAndMarksFlagged) {
+  LedgerGraph g = Small();
+  std::vector<uint32_t> start = {0};
+  auto r = Trace(g, start, TraceOptions{});
+  ASSERT_TRUE(r.ok());
+  const std::string svg = MoneyFlowSvg(g, *r, true, {{"C", "hits"}});
+  EXPECT_EQ(svg.rfind("<svg ", 0), 0u);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  size_t rects = 0;
+  for (size_t p = svg.find("<rect"); p != std::string::npos; p = svg.find("<rect", p + 1)) ++rects;
+  EXPECT_EQ(rects, 3u);
+  EXPECT_NE(svg.find("A&lt;&amp;&gt;"), std::string::npos);
+  EXPECT_NE(svg.find("C [flagged]"), std::string::npos);
+  EXPECT_NE(svg.find("<path"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cairn::trail
