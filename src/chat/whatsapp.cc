@@ -490,9 +490,15 @@ Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options, co
       ++n;
       std::string_view l = text.substr(i, le - i);
       if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-      report.skipped.push_back({n, l.empty() ? "blank line before the first message"
-                                             : "text before the first message header"});
+      if (report.skipped.size() < options.max_skipped_listed) {
+        report.skipped.push_back({n, l.empty() ? "blank line before the first message"
+                                               : "text before the first message header"});
+      }
       i = le + 1;
+    }
+    if (n > report.skipped.size()) {
+      report.notes.push_back(std::to_string(n) + " lines skipped before the first message; the first " +
+                             std::to_string(report.skipped.size()) + " are listed");
     }
   }
 

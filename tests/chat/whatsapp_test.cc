@@ -131,6 +131,16 @@ TEST(WhatsAppText, LinesBeforeTheFirstHeaderAreSkippedWithTheirNumbers) {
   EXPECT_EQ(chat.messages[0].line, 3u);
 }
 
+TEST(WhatsAppText, SkippedLinesListIsCapped) {
+  WhatsAppOptions options;
+  options.max_skipped_listed = 3;
+  const Chat chat = ParseWhatsAppText("a\nb\nc\nd\ne\n13/01/2020, 10:00 - A: x\n", options);
+  EXPECT_EQ(chat.report.skipped.size(), 3u);
+  ASSERT_EQ(chat.report.notes.size(), 2u);  // the cap, and the personal-chat decision
+  EXPECT_EQ(chat.report.notes[0], "5 lines skipped before the first message; the first 3 are listed");
+  EXPECT_EQ(chat.messages.size(), 1u);
+}
+
 TEST(WhatsAppText, NoHeaderAtAll) {
   const Chat chat = ParseWhatsAppText("hello\nworld");
   EXPECT_TRUE(chat.messages.empty());

@@ -32,6 +32,8 @@ struct WhatsAppOptions {
   // Dates before this year cannot occur (WhatsApp launched in 2009): a date order that would
   // produce one is ruled out. Lower it for exports of older apps.
   int min_year = 2009;
+  // At most this many skipped lines are listed in the report (a note gives the total).
+  size_t max_skipped_listed = 10000;
 };
 
 // Parses export text already in memory. Never fails on content: lines that cannot belong to a
