@@ -146,7 +146,12 @@ Result<int64_t> ParseTime(std::string_view text, int default_offset_minutes, Tim
     size_t start = (s.front() == '-') ? 1 : 0;
     bool all_digits = s.size() > start;
     for (size_t k = start; k < s.size(); ++k) all_digits = all_digits && IsDigit(s[k]);
-    if (all_digits && s.size() != 8) {  // 8 digits would be YYYYMMDD; treated below
+    // Eight digits are a YYYYMMDD date when they form one, an integer otherwise.
+    int yy = 0, mm8 = 0, dd = 0;
+    const bool date8 = s.size() == 8 && Digits(s, 0, 4, &yy) && Digits(s, 4, 2, &mm8) &&
+                       Digits(s, 6, 2, &dd) && yy >= 1900 && mm8 >= 1 && mm8 <= 12 && dd >= 1 &&
+                       dd <= DaysInMonth(yy, mm8);
+    if (all_digits && !date8) {
       int64_t v = 0;
       auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
       if (ec != std::errc() || p != s.data() + s.size()) return BadTime(text, "integer out of range");

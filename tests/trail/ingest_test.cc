@@ -40,6 +40,8 @@ TEST(ParseTime, FormatsZonesAndSteps) {
   EXPECT_EQ(*ParseTime("2017-01-01T05:30:00.250+0530", 0, &k), 1483228800);
   EXPECT_EQ(*ParseTime("01/01/2017", 0, &k), 1483228800);  // day-first
   EXPECT_EQ(*ParseTime("20170101", 0, &k), 1483228800);
+  EXPECT_EQ(*ParseTime("12345678", 0, &k), 12345678);  // not a date: an integer
+  EXPECT_EQ(k, TimeKind::kInteger);
   EXPECT_EQ(*ParseTime("2016-02-29", 0, &k), 1456704000);
   for (const char* bad : {"", "2017-02-29", "2017-13-01", "2017-01-01T25:00", "yesterday",
                           "2017-01-01 10:00 PST", "31/04/2017"}) {
