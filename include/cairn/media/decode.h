@@ -1,8 +1,9 @@
 // Image decoding to packed 8-bit RGB, the input of the PDQ engine and of `cairn hash`.
 // DecodeImage reads only the caller's bytes, keeps no global mutable state and is safe to call
 // from many threads at once. Pixels match ImageMagick 6.9.11 Q16 `convert FILE -depth 8 ppm:-`
-// (the decoder behind the PDQ reference hashes) byte for byte for JPEG, PNG and WebP; the few
-// known differences are bounded and listed in docs/MEDIA.md. Bad input is a Status, never a crash.
+// (the decoder behind the PDQ reference hashes) byte for byte for JPEG, PNG, WebP, GIF, BMP, PNM,
+// 8-bit HEIC/AVIF and 8-bit TIFF; the known differences (16-bit TIFF: at most 1) are listed in
+// docs/MEDIA.md. Bad input is a Status, never a crash.
 #pragma once
 
 #include <cstdint>
