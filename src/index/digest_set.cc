@@ -164,6 +164,7 @@ bool DigestSet<D>::Contains(const D& digest) const {
 
 template <typename D>
 void DigestSet<D>::FindMany(std::span<const D> digests, std::vector<DigestHit>& out) const {
+  CAIRN_ASSERT(digests.size() < UINT32_MAX);  // DigestHit::query is 32-bit
   if (prefix_ == nullptr) return;
   constexpr size_t kPrefixAhead = 16;
   constexpr size_t kBucketAhead = 8;

@@ -39,8 +39,8 @@ class DigestSet {
   // Appends every id stored with `digest` to `ids` (ascending); returns how many.
   size_t Find(const D& digest, std::vector<uint64_t>& ids) const;
   bool Contains(const D& digest) const;
-  // Every (query index, id) for `digests`, in query order; prefetches ahead, so it is faster
-  // than calling Find in a loop.
+  // Every (query index, id) for `digests` (fewer than 2^32), in query order; prefetches ahead,
+  // so it is faster than calling Find in a loop.
   void FindMany(std::span<const D> digests, std::vector<DigestHit>& out) const;
 
   uint64_t size() const { return count_; }
