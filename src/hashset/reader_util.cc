@@ -237,10 +237,17 @@ CsvCursor::CsvCursor(std::string_view text, char sep) : text_(text), sep_(sep), 
 
 CsvCursor::Outcome CsvCursor::Next(std::vector<std::string>& fields, uint64_t& line_no,
                                    uint64_t& offset) {
-  // Skip empty lines.
-  while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
-    if (text_[pos_] == '\n') ++line_no_;
-    ++pos_;
+  // Skip blank lines (empty or only spaces/tabs): they are not records.
+  while (pos_ < text_.size()) {
+    size_t p = pos_;
+    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t' || text_[p] == '\r')) ++p;
+    if (p < text_.size() && text_[p] != '\n') break;
+    if (p == text_.size()) {
+      pos_ = p;
+      break;
+    }
+    pos_ = p + 1;
+    ++line_no_;
   }
   if (pos_ >= text_.size()) return Outcome::kEnd;
   line_no = line_no_;

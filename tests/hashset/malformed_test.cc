@@ -2,6 +2,8 @@
 // BOMs, CRLF, quoted CSV, column maps, explicit formats winning over detection.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cairn_test_support.h"
 #include "test_util.h"
 
@@ -278,6 +280,52 @@ TEST(MalformedTest, ImportFileCallbackAndMissingFile) {
   EXPECT_EQ(r->imported, 1u);
   auto missing = ImportFile(dir / "nope", {}, [](const Entry&) { return Status::Ok(); });
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace cairn::hashset
+
+namespace cairn::hashset {
+namespace {
+
+// Provenance follows the bytes: prefixing N bytes (k of them newlines) moves every offset by N
+// and every line by k, for each reader that reports offsets.
+TEST(ProvenanceTest, OffsetsAndLinesShiftWithTheInput) {
+  const std::string vics = VicsDoc(R"({"MD5":"d35c785545392755e7e4164457657269"},
+  {"MD5":"69b0834fac1477a4397a0be6b6e55c1a"})");
+  const std::string sums = std::string(kMd5A) + "  a\n69b0834fac1477a4397a0be6b6e55c1a  b\n";
+  const std::string csv = std::string("md5,name\n") + kMd5A + ",a\n69b0834fac1477a4397a0be6b6e55c1a,b\n";
+  const std::string xml = std::string("<queryResult><images>\n<image><id>1</id><fingerprints><md5>") + kMd5A +
+                          "</md5></fingerprints></image>\n<image><id>2</id><fingerprints><md5>"
+                          "69b0834fac1477a4397a0be6b6e55c1a</md5></fingerprints></image></images></queryResult>";
+  struct Case {
+    std::string text;
+    Format format;
+    bool offsets;
+  };
+  for (const Case& c : {Case{vics, Format::kVicsJson, true}, Case{sums, Format::kHashsum, true},
+                        Case{csv, Format::kGenericCsv, true}, Case{xml, Format::kNcmecXml, true}}) {
+    auto base = ImportText(c.text, As(c.format));
+    ASSERT_TRUE(base.status.ok()) << FormatName(c.format) << ": " << base.status.ToString();
+    ASSERT_EQ(base.entries.size(), 2u) << FormatName(c.format);
+    for (const std::string& prefix : {std::string("\n\n\n"), std::string(" \n  \t\r\n\n")}) {
+      const uint64_t lines = static_cast<uint64_t>(std::count(prefix.begin(), prefix.end(), '\n'));
+      std::string shifted = prefix + c.text;
+      if (c.format == Format::kGenericCsv) shifted = c.text.substr(0, 9) + prefix + c.text.substr(9);
+      auto got = ImportText(shifted, As(c.format));
+      ASSERT_TRUE(got.status.ok()) << FormatName(c.format);
+      ASSERT_EQ(got.entries.size(), 2u) << FormatName(c.format);
+      for (size_t i = 0; i < 2; ++i) {
+        const auto& a = base.entries[i].provenance;
+        const auto& b = got.entries[i].provenance;
+        EXPECT_EQ(b.record, a.record) << FormatName(c.format);
+        EXPECT_EQ(b.line, a.line + lines) << FormatName(c.format) << " entry " << i;
+        if (c.offsets && c.format != Format::kGenericCsv) {
+          EXPECT_EQ(b.offset, a.offset + prefix.size()) << FormatName(c.format) << " entry " << i;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
