@@ -158,6 +158,12 @@ Result<CatalogRow> Library::Import(const std::filesystem::path& source, const st
   std::filesystem::create_directories(dest.parent_path(), ec);
   if (ec) return Status::IoError(dest.parent_path().string() + ": " + ec.message());
 
+  // A killed import of this same (name, version) may have left its temporary file: it was never
+  // in the catalog, so it is garbage. Take it away before writing a new one.
+  const std::string stale_prefix = "." + dest.filename().string() + ".tmp-";  // AtomicFileWriter
+  for (const auto& e : std::filesystem::directory_iterator(dest.parent_path(), ec)) {
+    if (e.path().filename().string().rfind(stale_prefix, 0) == 0) std::filesystem::remove(e.path(), ec);
+  }
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<CompiledListWriter> writer,
                          CompiledListWriter::Create(dest));
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<EntryReader> reader,
