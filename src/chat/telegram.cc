@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "cairn/core/file.h"
 
@@ -144,7 +145,86 @@ ChatType TypeFor(const std::string& type) {
 
 bool NotIncluded(const std::string& path) { return path.rfind("(File not included", 0) == 0; }
 
-Chat ReadChat(const json& c, const std::string& source, const std::string& where) {
+// Where each element of every "messages" array starts: byte offset and 1-based line, keyed by
+// the array's path ("messages", "chats.list[3].messages"). One pass over the original bytes that
+// tracks only strings and brackets, so the exporter's invalid escapes cannot mislead it.
+struct Position {
+  uint64_t offset = 0;
+  uint64_t line = 0;
+};
+using MessagePositions = std::unordered_map<std::string, std::vector<Position>>;
+
+MessagePositions FindMessagePositions(std::string_view s) {
+  struct Frame {
+    bool array = false;
+    bool messages = false;  // an array under the key "messages"
+    uint64_t index = 0;     // arrays: the current element
+    std::string key;        // objects: the current key
+    std::string path;
+  };
+  MessagePositions out;
+  std::vector<Frame> stack;
+  std::string last_string;
+  uint64_t line = 1;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    switch (c) {
+      case '\n': ++line; break;
+      case '"': {
+        const size_t start = i + 1;
+        for (++i; i < s.size() && s[i] != '"'; ++i) {
+          if (s[i] == '\\') ++i;
+          else if (s[i] == '\n') ++line;
+        }
+        if (i < s.size() && stack.size() < 8) last_string.assign(s.substr(start, i - start));
+        break;
+      }
+      case ':':
+        if (!stack.empty() && !stack.back().array) stack.back().key = last_string;
+        break;
+      case ',':
+        if (!stack.empty()) {
+          if (stack.back().array) ++stack.back().index;
+          else stack.back().key.clear();
+        }
+        break;
+      case '{':
+      case '[': {
+        if (stack.size() >= 8) {  // messages sit at depth <= 4; deeper structure is only counted
+          stack.push_back({});
+          break;
+        }
+        Frame f;
+        f.array = c == '[';
+        if (!stack.empty()) {
+          const Frame& parent = stack.back();
+          if (parent.array) {
+            f.path = parent.path + "[" + std::to_string(parent.index) + "]";
+            if (parent.messages && c == '{') {
+              std::vector<Position>& v = out[parent.path];
+              if (v.size() <= parent.index) v.resize(parent.index + 1);
+              v[parent.index] = {i, line};
+            }
+          } else {
+            f.path = parent.path.empty() ? parent.key : parent.path + "." + parent.key;
+            f.messages = f.array && parent.key == "messages";
+          }
+        }
+        stack.push_back(std::move(f));
+        break;
+      }
+      case '}':
+      case ']':
+        if (!stack.empty()) stack.pop_back();
+        break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+Chat ReadChat(const json& c, const std::string& source, const std::string& where,
+              const std::vector<Position>* positions) {
   Chat chat;
   chat.platform = Platform::kTelegram;
   chat.source = source;
@@ -201,6 +281,10 @@ Chat ReadChat(const json& c, const std::string& source, const std::string& where
     Message m;
     m.source = source;
     m.index = i;  // position in the export's "messages" array
+    if (positions && i < positions->size() && (*positions)[i].line > 0) {
+      m.offset = (*positions)[i].offset;
+      m.line = (*positions)[i].line;
+    }
     m.message_id = Int(j, "id", -1);
     m.time = MessageTime(j);
     ReadText(j, m);
@@ -373,11 +457,13 @@ Result<ChatExport> ParseTelegramJson(std::string_view input, const TelegramOptio
     return Status::Corrupt(source + ": " + e.what());
   }
   if (!root.is_object()) return Status::Corrupt(source + ": top level is not a JSON object");
+  const MessagePositions positions = FindMessagePositions(input);
   ChatExport out;
   out.source = source;
   try {
     if (auto it = root.find("messages"); it != root.end()) {
-      out.chats.push_back(ReadChat(root, source, "chat"));
+      auto p = positions.find("messages");
+      out.chats.push_back(ReadChat(root, source, "chat", p == positions.end() ? nullptr : &p->second));
     } else if (auto chats = root.find("chats"); chats != root.end() && chats->is_object()) {
       for (const char* section : {"chats", "left_chats"}) {
         auto sec = root.find(section);
@@ -388,7 +474,8 @@ Result<ChatExport> ParseTelegramJson(std::string_view input, const TelegramOptio
         for (const json& c : *list) {
           const std::string where = std::string(section) + ".list[" + std::to_string(k++) + "]";
           if (!c.is_object()) continue;
-          out.chats.push_back(ReadChat(c, source, where));
+          auto p = positions.find(where + ".messages");
+          out.chats.push_back(ReadChat(c, source, where, p == positions.end() ? nullptr : &p->second));
           if (std::string_view(section) == "left_chats") out.chats.back().report.notes.push_back("a chat the account left");
         }
       }

@@ -123,6 +123,7 @@ void ExpectTelegramTarget(const Chat& chat, const std::filesystem::path& target_
     EXPECT_TRUE(m.time.zone_known);
     EXPECT_EQ(FormatTimestamp(m.time), target[i].timestamp + "Z");
     EXPECT_EQ(m.index, i);
+    EXPECT_GT(m.line, 0u);
   }
   EXPECT_EQ(chat.messages[1].text, "Link:https://telegram.org/");
   ASSERT_EQ(chat.messages[1].entities.size(), 2u);

@@ -92,6 +92,15 @@ TEST(Telegram, AccountExport) {
   EXPECT_EQ(c.members[0].phone, "+44 7700 900123");
   EXPECT_EQ(c.members[0].messages, 1u);
   EXPECT_EQ(e->chats[1].title, "Old");
+  // Provenance: each message's byte offset is its '{' in the export, with the line it is on.
+  const std::string_view all(kAccount);
+  for (const Message& msg : m) {
+    ASSERT_LT(msg.offset, all.size());
+    EXPECT_EQ(all[msg.offset], '{') << msg.index;
+    EXPECT_EQ(msg.line, 1 + static_cast<uint64_t>(std::count(all.begin(), all.begin() + msg.offset, '\n')));
+    EXPECT_EQ(all.substr(msg.offset, 8 + std::to_string(msg.message_id).size()), "{\"id\": " + std::to_string(msg.message_id) + ",");
+  }
+  EXPECT_EQ(m[0].line, 8u);
   // JSON output round-trips.
   const nlohmann::json j = nlohmann::json::parse(ChatExportToJson(*e));
   EXPECT_EQ(j["chats"][0]["messages"][2]["entities"][1]["href"], "https://example.org/x");
@@ -100,16 +109,19 @@ TEST(Telegram, AccountExport) {
 
 TEST(Telegram, InvalidEscapesAreRepaired) {
   const std::string broken =
-      "{\"name\": \"n\", \"type\": \"personal_chat\", \"messages\": [{\"id\": 1, \"type\": \"message\", "
+      "{\"name\": \"n\\x41\", \"type\": \"personal_chat\", \"messages\": [{\"id\": 1, \"type\": \"message\", "
       "\"date_unixtime\": \"1\", \"from\": \"A\\x41\", \"text\": \"tab\there \\q \xFF ok \\ud800 \\u00e9\"}]}";
   EXPECT_FALSE(nlohmann::json::accept(broken));
   uint64_t repairs = 0;
   const std::string fixed = RepairTelegramJson(broken, &repairs);
   EXPECT_TRUE(nlohmann::json::accept(fixed));
-  EXPECT_EQ(repairs, 5u);
+  EXPECT_EQ(repairs, 6u);
   Result<ChatExport> e = ParseTelegramJson(broken);
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   const Message& m = e->chats[0].messages[0];
+  // Offsets are in the original bytes, not the repaired ones (the name's repair comes first).
+  EXPECT_EQ(m.offset, broken.find("{\"id\""));
+  EXPECT_EQ(m.line, 1u);
   EXPECT_EQ(m.sender_name, "A\\x41");  // kept literally, not guessed
   EXPECT_EQ(m.text, "tab\there \\q \xEF\xBF\xBD ok \xEF\xBF\xBD \xC3\xA9");
   EXPECT_FALSE(e->chats[0].report.notes.empty());

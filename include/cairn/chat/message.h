@@ -71,8 +71,10 @@ struct TextEntity {
 
 struct Message {
   std::string source;        // the export file (or "archive.zip/_chat.txt")
-  uint64_t line = 0;         // 1-based line of the header line (text exports); 0 for JSON
-  uint64_t offset = 0;       // byte offset of the header line (text exports); 0 for JSON
+  // Where the message starts in the export's bytes: the header line (text exports) or the
+  // message object's '{' (JSON; in the original bytes, before any escape repair).
+  uint64_t line = 0;         // 1-based
+  uint64_t offset = 0;       // byte offset
   int64_t message_id = -1;   // Telegram "id"; -1 when the format has none
   // 0-based position in the export: among the header lines (text) or in the chat's JSON
   // "messages" array (Telegram; differs from the position in Chat::messages only after a
