@@ -156,6 +156,11 @@ Result<Detection> DetectFormat(std::span<const uint8_t> head_bytes, std::string_
   if (head.substr(0, 16) == std::string_view("SQLite format 3\0", 16)) {
     return D(Format::kNsrlRdsV3, "an SQLite database: the only SQLite hash list Cairn reads is NSRL RDS v3");
   }
+  if (head.substr(0, 2) == "\xFF\xFE" || head.substr(0, 2) == "\xFE\xFF") {
+    return Status::Unsupported(std::string("UTF-16 ") + (head[0] == '\xFF' ? "little" : "big") +
+                               "-endian text (byte-order mark): convert it to UTF-8 first "
+                               "(e.g. iconv -f UTF-16 -t UTF-8)");
+  }
   std::string_view t = head;
   if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
   size_t p = 0;

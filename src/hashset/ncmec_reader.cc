@@ -53,6 +53,7 @@ class NcmecReader final : public ReaderBase {
         continue;
       }
       pos_ += n;
+      in_.ReleaseBefore(pos_);  // expat keeps its own copy of any partial token
       if (last) finished_ = true;
     }
     out = std::move(ready_.front());

@@ -94,6 +94,13 @@ TEST(MalformedTest, EmptyAndWhitespaceFiles) {
   EXPECT_NE(got.status.message().find("not an EnCase"), std::string::npos);
 }
 
+TEST(MalformedTest, Utf16IsRefusedWithAHint) {
+  const std::string utf16("\xFF\xFEM\0D\0\x35\0", 8);
+  auto got = ImportText(utf16);
+  EXPECT_EQ(got.status.code(), StatusCode::kUnsupported);
+  EXPECT_NE(got.status.message().find("UTF-16 little-endian"), std::string::npos) << got.status.ToString();
+}
+
 TEST(MalformedTest, NotJsonAndNotVics) {
   auto got = ImportText("hello", As(Format::kVicsJson));
   EXPECT_NE(got.status.message().find("not JSON"), std::string::npos);
