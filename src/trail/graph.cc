@@ -129,18 +129,31 @@ Result<LedgerGraph> LedgerGraph::Load(store::Case& c, std::string_view currency)
     }
   }
   std::vector<std::string> names;
-  std::unordered_map<int64_t, uint32_t> index;
+  std::vector<uint32_t> index;  // account_id → account index (ids are small positive integers)
   {
     CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
         "SELECT account_id, name FROM trail_accounts ORDER BY account_id"));
     while (true) {
       CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
       if (!row) break;
-      index.emplace(q.ColumnInt(0), static_cast<uint32_t>(names.size()));
+      const int64_t id = q.ColumnInt(0);
+      if (id < 0 || id > (int64_t{1} << 32)) {
+        return Status::Corrupt(c.dir().string() + ": trail_accounts has account_id " + std::to_string(id));
+      }
+      if (index.size() <= static_cast<size_t>(id)) index.resize(static_cast<size_t>(id) + 1, UINT32_MAX);
+      index[static_cast<size_t>(id)] = static_cast<uint32_t>(names.size());
       names.emplace_back(q.ColumnText(1));
     }
   }
+  auto account = [&](int64_t id) -> uint32_t {
+    return (id >= 0 && static_cast<size_t>(id) < index.size()) ? index[static_cast<size_t>(id)] : UINT32_MAX;
+  };
   std::vector<Transfer> transfers;
+  {
+    CAIRN_ASSIGN_OR_RETURN(store::Statement count, db.Prepare("SELECT max(tx_id) FROM trail_transactions"));
+    CAIRN_ASSIGN_OR_RETURN(bool row, count.Step());
+    if (row) transfers.reserve(static_cast<size_t>(std::max<int64_t>(0, count.ColumnInt(0))));
+  }
   {
     CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
         "SELECT tx_id, from_account, to_account, amount_minor, time FROM trail_transactions "
@@ -151,8 +164,12 @@ Result<LedgerGraph> LedgerGraph::Load(store::Case& c, std::string_view currency)
       if (!row) break;
       Transfer t;
       t.tx_id = q.ColumnInt(0);
-      t.from = index.at(q.ColumnInt(1));
-      t.to = index.at(q.ColumnInt(2));
+      t.from = account(q.ColumnInt(1));
+      t.to = account(q.ColumnInt(2));
+      if (t.from == UINT32_MAX || t.to == UINT32_MAX) {
+        return Status::Corrupt(c.dir().string() + ": transaction " + std::to_string(t.tx_id) +
+                               " names an unknown account");
+      }
       t.amount = q.ColumnInt(3);
       t.time = q.ColumnInt(4);
       transfers.push_back(t);
