@@ -93,7 +93,7 @@ class CsvReader final : public ReaderBase {
 
   Status Init() {
     switch (report_.format) {
-      case Format::kIcseCsv: return InitFixed("INTERPOL ICSE CSV", IcseRole, {"MD5", "SHA1"});
+      case Format::kIcseCsv: return InitFixed("INTERPOL ICSE CSV", IcseRole, {"MD5"});
       case Format::kNsrlRdsV2: return InitFixed("NSRL RDS v2 NSRLFile.txt", NsrlRole, {"SHA-1", "MD5"});
       case Format::kHashKeeper:
         CAIRN_RETURN_IF_ERROR(LoadHke());
@@ -404,7 +404,11 @@ class CsvReader final : public ReaderBase {
 
 Result<std::unique_ptr<EntryReader>> MakeCsvReader(Format format, MappedInput in, const ImportOptions& options) {
   char sep = ',';
-  if (format == Format::kIcseCsv) sep = ';';
+  if (format == Format::kIcseCsv) {
+    // ICSE exports use ';'; re-saved copies (spreadsheets) may use ',' or tabs.
+    const std::string_view first = in.text().substr(0, in.text().find('\n'));
+    sep = first.find(';') != std::string_view::npos ? ';' : GuessSeparator(in.text());
+  }
   if (format == Format::kGenericCsv) {
     sep = options.separator ? options.separator
                             : (options.columns.separator ? options.columns.separator : GuessSeparator(in.text()));

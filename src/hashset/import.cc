@@ -223,9 +223,9 @@ Result<Detection> DetectFormat(std::span<const uint8_t> head_bytes, std::string_
     if (internal::StartsWithIgnoreCase(l, "\"hashset_id\",\"name\"")) {
       return Status::Unsupported("a HashKeeper .hke header file: import the .hsh hash file beside it");
     }
-    if (l.find(';') != std::string_view::npos && lower.find("md5") != std::string::npos &&
+    if (lower.find("md5") != std::string::npos &&
         (lower.find("image id") != std::string::npos || lower.find("victim identified") != std::string::npos)) {
-      return D(Format::kIcseCsv, "';'-separated header with MD5 and ICSE columns (Image ID, Victim identified)");
+      return D(Format::kIcseCsv, "header with MD5 and ICSE columns (Image ID, Victim identified)");
     }
     for (std::string_view algo : {"MD5 (", "SHA1 (", "SHA256 (", "SHA-256 (", "SHA2-256 ("}) {
       if (l.substr(0, algo.size()) == algo && l.find(") = ") != std::string_view::npos) {

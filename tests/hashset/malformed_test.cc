@@ -127,6 +127,14 @@ TEST(MalformedTest, BomAndCrlfEverywhere) {
   EXPECT_EQ(got.report.format, Format::kIcseCsv);
   EXPECT_EQ(got.entries[0].source_id, "X-1");
   EXPECT_EQ(got.entries[0].victim_identified, Tristate::kTrue);
+
+  // An ICSE export re-saved with tabs.
+  got = ImportText(std::string("MD5\tImage ID\tVictim identified\n") + kMd5A + "\tX-2\tNo\n");
+  ASSERT_TRUE(got.status.ok()) << got.status.ToString();
+  EXPECT_EQ(got.report.format, Format::kIcseCsv);
+  ASSERT_EQ(got.entries.size(), 1u);
+  EXPECT_EQ(got.entries[0].source_id, "X-2");
+  EXPECT_EQ(got.entries[0].victim_identified, Tristate::kFalse);
 }
 
 TEST(MalformedTest, HashsumForms) {
