@@ -99,6 +99,40 @@ SharedBytes SharedBytes::FromMappedFile(MappedFile file) {
   return SharedBytes(view, std::move(owner));
 }
 
+namespace {
+// An anonymous read-only mapping, unmapped when the last SharedBytes using it goes.
+class AnonymousMapping {
+ public:
+  AnonymousMapping(void* base, size_t length) : base_(base), length_(length) {}
+  AnonymousMapping(const AnonymousMapping&) = delete;
+  AnonymousMapping& operator=(const AnonymousMapping&) = delete;
+  ~AnonymousMapping() { ::munmap(base_, length_); }
+
+ private:
+  void* base_;
+  size_t length_;
+};
+}  // namespace
+
+Result<SharedBytes> SharedBytes::CopyToHugePages(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return FromVector({});
+  constexpr size_t kHugePage = size_t{2} << 20;
+  // Over-allocate so the copy can start on a 2 MiB boundary (huge pages need aligned ranges).
+  const size_t length = (bytes.size() + kHugePage - 1) / kHugePage * kHugePage + kHugePage;
+  void* base = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) {
+    return Status::LimitExceeded("cannot allocate " + std::to_string(bytes.size()) +
+                                 " bytes for an in-memory index: " + std::strerror(errno));
+  }
+  auto owner = std::make_shared<const AnonymousMapping>(base, length);
+  const uintptr_t start = (reinterpret_cast<uintptr_t>(base) + kHugePage - 1) & ~(kHugePage - 1);
+  auto* data = reinterpret_cast<uint8_t*>(start);
+  (void)::madvise(data, length - (start - reinterpret_cast<uintptr_t>(base)), MADV_HUGEPAGE);
+  std::memcpy(data, bytes.data(), bytes.size());
+  (void)::mprotect(base, length, PROT_READ);
+  return SharedBytes({data, bytes.size()}, std::move(owner));
+}
+
 Result<SharedBytes> SharedBytes::Slice(uint64_t offset, uint64_t size) const {
   if (offset > bytes_.size() || size > bytes_.size() - offset) {
     return Status::Corrupt("byte range " + std::to_string(offset) + "+" + std::to_string(size) +

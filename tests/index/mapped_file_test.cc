@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cairn_test_support.h"
 
 namespace cairn::index {
@@ -55,6 +57,24 @@ TEST(SharedBytesTest, SliceKeepsOwnerAliveAndChecksRange) {
   ASSERT_EQ(slice.size(), 3u);
   EXPECT_EQ(slice.span()[0], 2);
   EXPECT_EQ(slice.span()[2], 4);
+}
+
+TEST(SharedBytesTest, CopyToHugePagesCopiesAndOutlivesTheSource) {
+  SharedBytes copy;
+  {
+    std::vector<uint8_t> source(3 << 20);
+    for (size_t i = 0; i < source.size(); ++i) source[i] = static_cast<uint8_t>(i * 131 + 7);
+    Result<SharedBytes> c = SharedBytes::CopyToHugePages(source);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    copy = *c;
+    EXPECT_TRUE(std::equal(source.begin(), source.end(), copy.span().begin(), copy.span().end()));
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(copy.data()) % 64, 0u);
+  }
+  EXPECT_EQ(copy.size(), size_t{3} << 20);
+  EXPECT_EQ(copy.span()[12345], static_cast<uint8_t>(12345 * 131 + 7));
+  Result<SharedBytes> empty = SharedBytes::CopyToHugePages({});
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->size(), 0u);
 }
 
 TEST(AtomicFileWriterTest, CommitReplacesAndLeavesNoTemporary) {

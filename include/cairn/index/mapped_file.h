@@ -59,6 +59,11 @@ class SharedBytes {
   static SharedBytes FromMappedFile(MappedFile file);
   // No ownership: the caller keeps `bytes` alive as long as any copy is used.
   static SharedBytes Borrow(std::span<const uint8_t> bytes) { return SharedBytes(bytes, nullptr); }
+  // A read-only copy in anonymous memory backed by 2 MiB pages where the kernel allows it
+  // (madvise MADV_HUGEPAGE; 4 KiB pages otherwise). For long-running lookups in a large index:
+  // random probes then miss the TLB far less (MIH at 10M: ~1.6x queries/s), at the cost of the
+  // copy (~0.3 s per GB) and resident memory. kLimitExceeded when the memory cannot be had.
+  static Result<SharedBytes> CopyToHugePages(std::span<const uint8_t> bytes);
 
   std::span<const uint8_t> span() const { return bytes_; }
   const uint8_t* data() const { return bytes_.data(); }
