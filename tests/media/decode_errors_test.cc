@@ -102,6 +102,22 @@ TEST(DecodeErrorsTest, TruncatedJpegNamesPrematureEnd) {
   EXPECT_NE(r.status().message().find("premature end"), std::string::npos) << r.status().ToString();
 }
 
+// Strict by decision: a baseline JPEG whose data is complete but whose EOI marker is missing is
+// still "premature end of data". libjpeg's Huffman decoder reads ahead past the last symbol, so
+// the end of data is met before the last rows are out and cannot be told apart from a file cut
+// inside its last MCU row. ImageMagick decodes it (with a warning); see docs/MEDIA.md.
+TEST(DecodeErrorsTest, JpegMissingOnlyEoiIsCorrupt) {
+  cairn::testing::TempDir dir;
+  auto bytes = testimg::MakeWithConvert(dir, "e.jpg", "-seed 3 -size 64x48 plasma:fractal");
+  if (!bytes) GTEST_SKIP() << "convert is missing";
+  ASSERT_GE(bytes->size(), 2u);
+  ASSERT_EQ((*bytes)[bytes->size() - 1], 0xD9);
+  std::vector<uint8_t> no_eoi(bytes->begin(), bytes->end() - 2);
+  auto r = DecodeImage(no_eoi);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt) << r.status().ToString();
+}
+
 // Flipped bytes in the entropy-coded data: decoding may succeed with damaged pixels or fail,
 // but it returns, with the right image size when it succeeds.
 TEST(DecodeErrorsTest, CorruptDataNeverCrashes) {
