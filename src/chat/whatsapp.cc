@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "text_rules.h"
+#include "whatsapp_internal.h"
 
 namespace cairn::chat {
 namespace {
@@ -432,10 +433,16 @@ std::string ChatNameFromFileName(std::string_view file_name) {
 }
 
 Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options) {
-  return ParseWhatsAppText(text, options, nullptr);
+  return internal::ParseWhatsAppTextWithHook(text, options, nullptr, /*store=*/true);
 }
 
 Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options, const MessageSink& sink) {
+  if (!sink) return ParseWhatsAppText(text, options);
+  return internal::ParseWhatsAppTextWithHook(text, options, [&sink](Message& m) { sink(m); }, /*store=*/false);
+}
+
+Chat internal::ParseWhatsAppTextWithHook(std::string_view text, const WhatsAppOptions& options,
+                                         const std::function<void(Message&)>& hook, bool store) {
   Chat chat;
   chat.platform = options.platform;
   chat.source = options.source.empty() ? "<memory>" : options.source;
@@ -516,11 +523,11 @@ Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options, co
   bool group_events = false;
   std::string title_hint;
   Message scratch;  // streaming: one message reused, so its strings keep their capacity
-  if (!sink) chat.messages.reserve(valid.size());
+  if (store) chat.messages.reserve(valid.size());
   for (size_t k = 0; k < valid.size(); ++k) {
     const RawHeader& h = headers[valid[k]];
-    Message& m = sink ? scratch : chat.messages.emplace_back();
-    if (sink) ResetMessage(m);
+    Message& m = store ? chat.messages.emplace_back() : scratch;
+    if (!store) ResetMessage(m);
     m.source = chat.source;
     m.line = h.line;
     m.offset = h.line_begin;
@@ -601,7 +608,7 @@ Chat ParseWhatsAppText(std::string_view text, const WhatsAppOptions& options, co
       seen(m.event_actor);
       for (const std::string& t : m.event_targets) seen(t);
     }
-    if (sink) sink(m);
+    if (hook) hook(m);
   }
   report.messages = valid.size();
 

@@ -11,6 +11,7 @@
 
 #include "cairn/chat/whatsapp.h"
 #include "cairn/core/file.h"
+#include "whatsapp_internal.h"
 
 namespace cairn::chat {
 namespace {
@@ -83,23 +84,28 @@ class StringReader final : public AttachmentReader {
   size_t pos_ = 0;
 };
 
-void LinkAttachments(Chat& chat) {
-  std::unordered_map<std::string_view, size_t> by_name;
-  for (size_t i = 0; i < chat.attachments.size(); ++i) by_name.emplace(BaseName(chat.attachments[i].name), i);
-  for (Message& m : chat.messages) {
-    if (m.kind != MessageKind::kMedia || m.attachment_omitted || m.attachment.empty()) continue;
-    auto it = by_name.find(m.attachment);
-    if (it == by_name.end()) continue;
-    m.attachment_member = static_cast<int64_t>(it->second);
-    if (chat.attachments[it->second].first_message < 0) {
-      chat.attachments[it->second].first_message = static_cast<int64_t>(m.index);
-    }
+// Links messages that name an attachment to its member (by file name), recording first use.
+class AttachmentLinker {
+ public:
+  explicit AttachmentLinker(std::vector<AttachmentFile>& files) : files_(files) {
+    for (size_t i = 0; i < files_.size(); ++i) by_name_.emplace(BaseName(files_[i].name), i);
   }
-}
+  void Link(Message& m) {
+    if (m.kind != MessageKind::kMedia || m.attachment_omitted || m.attachment.empty()) return;
+    auto it = by_name_.find(m.attachment);
+    if (it == by_name_.end()) return;
+    m.attachment_member = static_cast<int64_t>(it->second);
+    if (files_[it->second].first_message < 0) files_[it->second].first_message = static_cast<int64_t>(m.index);
+  }
+
+ private:
+  std::vector<AttachmentFile>& files_;
+  std::unordered_map<std::string_view, size_t> by_name_;
+};
 
 // Reads an opened archive: the chat text and the attachment list.
 Result<Chat> ReadArchive(archive* a, const std::string& source, const WhatsAppOptions& options,
-                         const AttachmentVisitor& visitor) {
+                         const AttachmentVisitor& visitor, const MessageSink& sink) {
   std::string chat_text;
   std::string chat_member;
   bool have_chat = false;
@@ -160,11 +166,17 @@ Result<Chat> ReadArchive(archive* a, const std::string& source, const WhatsAppOp
     std::string from_member = ChatNameFromFileName(chat_member);
     text_options.chat_name = !from_member.empty() ? from_member : ChatNameFromFileName(source);
   }
-  Chat chat = ParseWhatsAppText(chat_text, text_options);
+  AttachmentLinker linker(attachments);
+  Chat chat = internal::ParseWhatsAppTextWithHook(
+      chat_text, text_options,
+      [&](Message& m) {
+        linker.Link(m);
+        if (sink) sink(m);
+      },
+      /*store=*/!sink);
   if (options.chat_name.empty() && chat.title_source == "option") chat.title_source = "file name";
   chat.attachments = std::move(attachments);
   if (!note.empty()) chat.report.notes.push_back(std::move(note));
-  LinkAttachments(chat);
   return chat;
 }
 
@@ -183,18 +195,18 @@ ArchivePtr NewZipReader() {
 }  // namespace
 
 Result<Chat> ParseWhatsAppZip(std::span<const uint8_t> bytes, const WhatsAppOptions& options,
-                              const AttachmentVisitor& visitor) {
+                              const AttachmentVisitor& visitor, const MessageSink& sink) {
   const std::string source = options.source.empty() ? "<memory>" : options.source;
   ArchivePtr a = NewZipReader();
   if (!a) return Status::Internal("libarchive: out of memory");
   if (archive_read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
     return Status::Corrupt(source + ": " + EntryReader::SafeError(a.get()));
   }
-  return ReadArchive(a.get(), source, options, visitor);
+  return ReadArchive(a.get(), source, options, visitor, sink);
 }
 
 Result<Chat> ParseWhatsAppFile(const std::filesystem::path& path, const WhatsAppOptions& options,
-                               const AttachmentVisitor& visitor) {
+                               const AttachmentVisitor& visitor, const MessageSink& sink) {
   const std::string source = options.source.empty() ? path.string() : options.source;
   CAIRN_ASSIGN_OR_RETURN(ReadOnlyFile file, ReadOnlyFile::Open(path));
   uint8_t head[4] = {};
@@ -212,7 +224,7 @@ Result<Chat> ParseWhatsAppFile(const std::filesystem::path& path, const WhatsApp
       // The zip's own name carries the title when its member is "_chat.txt".
       std::string from_zip = ChatNameFromFileName(path.filename().string());
       if (!from_zip.empty()) {
-        Result<Chat> chat = ReadArchive(a.get(), source, o, visitor);
+        Result<Chat> chat = ReadArchive(a.get(), source, o, visitor, sink);
         if (chat.ok() && chat->title.empty()) {
           chat->title = from_zip;
           chat->title_source = "file name";
@@ -220,7 +232,7 @@ Result<Chat> ParseWhatsAppFile(const std::filesystem::path& path, const WhatsApp
         return chat;
       }
     }
-    return ReadArchive(a.get(), source, o, visitor);
+    return ReadArchive(a.get(), source, o, visitor, sink);
   }
   if (file.size() > options.max_text_bytes) {
     return Status::LimitExceeded(source + ": chat text larger than " + std::to_string(options.max_text_bytes) + " bytes");
@@ -241,7 +253,7 @@ Result<Chat> ParseWhatsAppFile(const std::filesystem::path& path, const WhatsApp
     o.chat_name = ChatNameFromFileName(path.filename().string());
     title_from_file = !o.chat_name.empty();
   }
-  Chat chat = ParseWhatsAppText(text, o);
+  Chat chat = ParseWhatsAppText(text, o, sink);
   if (title_from_file) chat.title_source = "file name";
   return chat;
 }

@@ -92,6 +92,15 @@ TEST(WhatsAppZip, AndroidExportInMemoryAndVisitorErrorsStopTheRead) {
   EXPECT_EQ(chat->messages[0].attachment_member, 0);
   EXPECT_EQ(chat->attachments[0].size, 6u);
 
+  // Streaming: messages arrive already linked; the chat keeps the attachment list.
+  std::vector<Message> streamed;
+  Result<Chat> summary = ParseWhatsAppZip(bytes, {}, nullptr, [&](const Message& m) { streamed.push_back(m); });
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->messages.empty());
+  ASSERT_EQ(streamed.size(), 1u);
+  EXPECT_EQ(streamed[0].attachment_member, 0);
+  EXPECT_EQ(summary->attachments[0].first_message, 0);
+
   AttachmentVisitor failing = [](const AttachmentFile&, AttachmentReader&) { return Status::Cancelled("stop"); };
   EXPECT_EQ(ParseWhatsAppZip(bytes, {}, failing).status().code(), StatusCode::kCancelled);
 }

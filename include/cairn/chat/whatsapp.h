@@ -67,11 +67,13 @@ using AttachmentVisitor = std::function<Status(const AttachmentFile& file, Attac
 // member named "_chat.txt" or "WhatsApp Chat with ….txt" (else the only .txt); every other member
 // is an attachment: listed in Chat::attachments, passed to `visitor` when given, and linked to the
 // first message that names it (Message::attachment_member).
+// With a `sink`, messages are streamed to it (already linked to their attachments) instead of
+// being kept in Chat::messages.
 Result<Chat> ParseWhatsAppFile(const std::filesystem::path& path, const WhatsAppOptions& options = {},
-                               const AttachmentVisitor& visitor = nullptr);
+                               const AttachmentVisitor& visitor = nullptr, const MessageSink& sink = nullptr);
 
 // A .zip export already in memory (fuzzing, nested archives).
 Result<Chat> ParseWhatsAppZip(std::span<const uint8_t> bytes, const WhatsAppOptions& options = {},
-                              const AttachmentVisitor& visitor = nullptr);
+                              const AttachmentVisitor& visitor = nullptr, const MessageSink& sink = nullptr);
 
 }  // namespace cairn::chat
