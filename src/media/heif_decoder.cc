@@ -174,6 +174,21 @@ bool ItemReferencesAreSane(std::span<const uint8_t> d) {
   return true;
 }
 
+// The payload of the first top-level `meta` box, or an empty span.
+std::span<const uint8_t> MetaPayload(std::span<const uint8_t> d) {
+  for (const Box& top : ChildBoxes(d, 0, d.size())) {
+    if (top.type == FourCc("meta")) return d.subspan(top.body, top.end - top.body);
+  }
+  return {};
+}
+
+bool Contains(std::span<const uint8_t> haystack, const char (&needle)[5]) {
+  for (size_t i = 0; i + 4 <= haystack.size(); ++i) {
+    if (std::memcmp(haystack.data() + i, needle, 4) == 0) return true;
+  }
+  return false;
+}
+
 // True when libheif has a decoder plugin with this id ("aom", "dav1d", "libde265").
 bool HasDecoder(const char* id) {
   const heif_decoder_descriptor* descriptors[16];
@@ -273,8 +288,13 @@ Status DecodeHeif(std::span<const uint8_t> bytes, const DecodeOptions& options, 
   // AV1 decoding is bit-exact across conforming decoders, so the choice does not change pixels.
   // libheif 1.15's dav1d path leaks on malformed AVIF (found by media_decode_fuzzer: an item
   // with an empty data extent makes dav1d_send_data fail and the plugin drop its buffer), so
-  // AVIF goes to libaom when it is there.
-  if (out.type == MediaType::kAvif && HasDecoder("aom")) dec_opts->decoder_id = "aom";
+  // AV1 items go to libaom when it is there.
+  // The codec is read from the item types in `meta` ('av01' vs 'hvc1'), not from the ftyp brand:
+  // the fuzzer reached dav1d again through a file with a mangled brand.
+  const std::span<const uint8_t> meta = MetaPayload(bytes);
+  if (Contains(meta, "av01") && !Contains(meta, "hvc1") && HasDecoder("aom")) {
+    dec_opts->decoder_id = "aom";
+  }
   if (heif_image_handle_get_luma_bits_per_pixel(handle.get()) == 8) {
     heif_image* raw_ycc = nullptr;
     err = heif_decode_image(handle.get(), &raw_ycc, heif_colorspace_YCbCr, heif_chroma_420,

@@ -26,6 +26,18 @@ TEST(FuzzRegressionTest, AvifEmptyExtentDav1dLeak) {
   EXPECT_EQ(r.status().code(), StatusCode::kCorrupt) << r.status().ToString();
 }
 
+// The same dav1d leak through an AV1 item in a file whose ftyp brand was mangled (sniffed as
+// generic HEIF, so the brand-based routing to libaom missed it). Fixed by routing on the item
+// types in `meta` instead.
+TEST(FuzzRegressionTest, Av1MangledBrandDav1dLeak) {
+  const auto bytes = Regression("av1-mangled-brand-dav1d-leak.heif");
+  ASSERT_FALSE(bytes.empty());
+  EXPECT_EQ(SniffMediaType(bytes), MediaType::kHeif);
+  auto r = DecodeImage(bytes);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt) << r.status().ToString();
+}
+
 // An HEVC stream whose SPS claims 26725x27000 inside a 16x16 item: libheif decoded it (721 MB,
 // 14 s). Fixed by setting libheif's side limit to the item's size (+256) before decoding.
 TEST(FuzzRegressionTest, HeicHevcSpsLargerThanItem) {
