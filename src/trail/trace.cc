@@ -114,7 +114,7 @@ Result<TraceResult> Trace(const LedgerGraph& g, std::span<const uint32_t> start,
   const bool fwd = o.direction == Direction::kForward;
 
   size_t expansions = 0;
-  Reachability(g, is_start, r.start, o, &r, &expansions);
+  if (o.reachability) Reachability(g, is_start, r.start, o, &r, &expansions);
   if (expansions > o.max_expansions) {
     r.truncated = true;
     r.truncated_reason = "max_expansions=" + std::to_string(o.max_expansions);

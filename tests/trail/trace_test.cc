@@ -185,6 +185,19 @@ TEST(TraceBruteForce, ReachabilityAndFifoEqualReferenceOnRandomLedgers) {
     for (const EdgeFlow& ef : r->subgraph) edges[ef.edge] = ef.amount;
     ASSERT_EQ(edges, ref.edge_flow);
 
+    // Without reachability the money answer is the same and nothing else is enumerated.
+    TraceOptions money_only = o;
+    money_only.reachability = false;
+    auto m = Trace(g, start_v, money_only);
+    ASSERT_TRUE(m.ok());
+    EXPECT_TRUE(m->reachable.empty());
+    EXPECT_EQ(m->start_amount, r->start_amount);
+    ASSERT_EQ(m->accounts.size(), r->accounts.size());
+    for (size_t i = 0; i < m->accounts.size(); ++i) {
+      EXPECT_EQ(m->accounts[i].account, r->accounts[i].account);
+      EXPECT_EQ(m->accounts[i].terminal, r->accounts[i].terminal);
+    }
+
     // Every explaining path is a time-respecting chain of followed transfers from/to the start.
     for (const TracedPath& p : r->paths) {
       ASSERT_FALSE(p.edges.empty());

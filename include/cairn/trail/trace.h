@@ -26,6 +26,10 @@ struct TraceOptions {
   std::optional<int64_t> since;   // transfers before are not followed (inclusive bound)
   std::optional<int64_t> until;   // transfers after are not followed (inclusive bound)
   int64_t min_amount = 0;         // transfers below (minor units) are not followed
+  // Also enumerate every time-respecting reachable account (TraceResult::reachable). It is the
+  // costly half of a trace from a busy account (it explores all walks, not only where FIFO money
+  // went); switch it off when only the money is wanted.
+  bool reachability = true;
   size_t max_expansions = 2'000'000;  // reachability: transfer relaxations
   size_t max_pieces = 500'000;        // FIFO: traced fragments of transfers
   size_t max_paths = 50;              // explaining paths reported, largest first
@@ -73,7 +77,7 @@ struct TraceResult {
   std::vector<AccountFlow> accounts; // ranked: terminal desc, traced desc, name
   std::vector<TracedPath> paths;     // largest first
   std::vector<EdgeFlow> subgraph;    // transfers carrying traced money, in edge order
-  std::vector<ReachedAccount> reachable;  // by account index
+  std::vector<ReachedAccount> reachable;  // by account index (empty unless options.reachability)
   bool truncated = false;
   std::string truncated_reason;      // e.g. "max_pieces=500000"
 };
