@@ -251,6 +251,7 @@ void BenchDataset(Dataset d, const std::vector<int>& substrings, bool with_faiss
     }
     std::filesystem::remove(file);  // the mapping stays valid until unmapped
     const MihIndex& mih = *mihs.back();
+    std::string huge_line;
     {
       // The same index copied into huge-page memory (fewer TLB misses on random probes).
       t0 = Clock::now();
@@ -260,7 +261,7 @@ void BenchDataset(Dataset d, const std::vector<int>& substrings, bool with_faiss
       (void)Run(*hidx, std::span<const Hash256>(d.near_queries).first(200));
       const Timing hm = Time([&] { benchmark::DoNotOptimize(Run(*hidx, d.miss_queries)); });
       const Timing hn = Time([&] { benchmark::DoNotOptimize(Run(*hidx, d.near_queries)); });
-      g_summary.push_back("  MIH m=" + std::to_string(mm) + " copied to huge pages (" + Fmt(copy_s, "s") +
+      huge_line = ("    copied to huge pages (" + Fmt(copy_s, "s") +
                           "): queries/s wall (cpu): " + Fmt(kQueries / hm.wall, "") + "(" +
                           Fmt(kQueries / hm.cpu, "") + ") miss, " + Fmt(kQueries / hn.wall, "") + "(" +
                           Fmt(kQueries / hn.cpu, "") + ") near-dup");
@@ -279,6 +280,7 @@ void BenchDataset(Dataset d, const std::vector<int>& substrings, bool with_faiss
                         ") miss, " + Fmt(near_qps, "") + "(" + Fmt(kQueries / near_t.cpu, "") +
                         ") near-dup; flat " + Fmt(flat_qps, "") + "(" + Fmt(flat_cpu_qps, "") +
                         "); MIH/flat " + Fmt(miss_qps / flat_qps, "x"));
+    g_summary.push_back(huge_line);
     Check("MIH m=" + std::to_string(mm) + " vs flat, " + std::to_string(kFlatQueries) + " miss queries",
           Run(mih, flat_miss), flat_miss_results);
     Check("MIH m=" + std::to_string(mm) + " vs flat, " + std::to_string(kFlatQueries) + " near-dup queries",

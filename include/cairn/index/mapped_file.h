@@ -61,8 +61,9 @@ class SharedBytes {
   static SharedBytes Borrow(std::span<const uint8_t> bytes) { return SharedBytes(bytes, nullptr); }
   // A read-only copy in anonymous memory backed by 2 MiB pages where the kernel allows it
   // (madvise MADV_HUGEPAGE; 4 KiB pages otherwise). For long-running lookups in a large index:
-  // random probes then miss the TLB far less (MIH at 10M: ~1.6x queries/s), at the cost of the
-  // copy (~0.3 s per GB) and resident memory. kLimitExceeded when the memory cannot be had.
+  // random probes then miss the TLB far less (MIH at 10M: ~1.5x queries/s), at the cost of the
+  // copy (seconds per GB while the kernel assembles huge pages) and resident memory.
+  // kLimitExceeded when the memory cannot be had.
   static Result<SharedBytes> CopyToHugePages(std::span<const uint8_t> bytes);
 
   std::span<const uint8_t> span() const { return bytes_; }
