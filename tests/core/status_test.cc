@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 namespace cairn {
 namespace {
 
@@ -30,6 +32,12 @@ TEST(StatusTest, ResultPropagates) {
   const Result<int> r = Quarter(6);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "odd: 3");
+}
+
+TEST(StatusTest, MoveOnlyValuesMoveOutOfATemporaryResult) {
+  auto make = [] { return Result<std::unique_ptr<int>>(std::make_unique<int>(7)); };
+  std::unique_ptr<int> p = *make();
+  EXPECT_EQ(*p, 7);
 }
 
 TEST(StatusDeathTest, ResultFromOkStatusIsABug) {
