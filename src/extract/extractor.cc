@@ -2,13 +2,12 @@
 // in a single left-to-right pass; each candidate is validated by its kind's rules. The pass is a
 // chain "leftmost match starting at or after the end of the previous one", so a file streamed in
 // windows gives exactly the whole-buffer result when each window resumes the chain where the
-// previous one stopped (see ScanState) and every match but a URL's tail is bounded in length.
+// previous one stopped (see ScanState) and a candidate that might run past a window's end is
+// rescanned in a bigger window (exact for every candidate shorter than 64 MiB).
 #include "cairn/extract/extractor.h"
 
 #include <phonenumbers/logger.h>
 #include <phonenumbers/phonenumber.pb.h>
-#include <phonenumbers/phonenumbermatch.h>
-#include <phonenumbers/phonenumbermatcher.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <re2/re2.h>
 #include <unicode/locid.h>
@@ -18,6 +17,7 @@
 #include <cstring>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "cairn/core/file.h"
 #include "cairn/extract/platforms.h"
@@ -53,8 +53,6 @@ std::string_view EncodingName(TextEncoding encoding) {
 namespace {
 
 using i18n::phonenumbers::PhoneNumber;
-using i18n::phonenumbers::PhoneNumberMatch;
-using i18n::phonenumbers::PhoneNumberMatcher;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 // Capture groups of the combined pattern, in priority order (leftmost-first: at one start
@@ -62,25 +60,26 @@ using i18n::phonenumbers::PhoneNumberUtil;
 enum Group { kGroupUrl = 1, kGroupEmail, kGroupEth, kGroupBech32, kGroupIban, kGroupBase58, kGroupNumber, kGroupCount };
 
 // URL characters after the scheme or host prefix (RFC 3986 unreserved + reserved + '%').
+// Repetitions are unbounded (counted ones blow up RE2's DFA when several overlap); lengths are
+// checked after the match.
 #define CAIRN_URL_CHARS "[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]"
 constexpr char kPattern[] =
     "((?i:(?:https?|ftp)://|\\bwww\\.|\\b(?:t|telegram|wa)\\.me/|\\bchat\\.whatsapp\\.com/"
     "|\\bdiscord\\.gg/|\\bsignal\\.group/)" CAIRN_URL_CHARS "+)"
-    "|([A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9][A-Za-z0-9\\-]{0,62}(?:\\.[A-Za-z0-9\\-]{1,63}){0,8})"
-    "|\\b(0[xX][0-9a-fA-F]{40})\\b"
-    "|\\b((?i:bc1|tb1)[02-9ac-hj-np-zAC-HJ-NP-Z]{6,87})\\b"
-    "|\\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,32})\\b"
-    "|\\b([13][1-9A-HJ-NP-Za-km-z]{25,34})\\b"
-    "|(\\+?\\(?[0-9][0-9 \\-.()/]{5,28}[0-9])\\b";
+    "|([A-Za-z0-9._%+\\-]+@[A-Za-z0-9][A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9\\-]+)*)"
+    "|\\b(0[xX][0-9a-fA-F]+)\\b"
+    "|\\b((?i:bc1|tb1)[02-9ac-hj-np-zAC-HJ-NP-Z]{6,})\\b"
+    "|\\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9])+)\\b"
+    "|\\b([13][1-9A-HJ-NP-Za-km-z]{25,})\\b"
+    "|(\\+?\\(?[0-9][0-9 \\-.()]{5,}[0-9])\\b";
 
-inline bool IsUrlChar(uint8_t c) {
-  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return true;
-  return std::strchr("-._~:/?#[]@!$&'()*+,;=%", c) != nullptr && c != 0;
-}
 inline bool IsAlnum(uint8_t c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsEmailLocalChar(char c) {
+  return IsAlnum(static_cast<uint8_t>(c)) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 std::string ToLower(std::string_view s) {
   std::string out(s);
@@ -90,7 +89,7 @@ std::string ToLower(std::string_view s) {
 // Printable ASCII (and TAB, LF, CR) followed by a zero byte is one UTF-16LE character.
 inline bool IsUtf16Char(uint8_t c) { return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r'; }
 
-std::string CountryName(const std::string& region) {
+std::string IcuCountryName(const std::string& region) {
   if (region.size() != 2) return {};
   icu::UnicodeString name;
   icu::Locale("", region.c_str()).getDisplayCountry(icu::Locale::getEnglish(), name);
@@ -133,23 +132,6 @@ void SetPlatform(Identifier& id) {
   }
 }
 
-std::string_view PhoneTypeName(PhoneNumberUtil::PhoneNumberType type) {
-  switch (type) {
-    case PhoneNumberUtil::FIXED_LINE: return "fixed_line";
-    case PhoneNumberUtil::MOBILE: return "mobile";
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: return "fixed_line_or_mobile";
-    case PhoneNumberUtil::TOLL_FREE: return "toll_free";
-    case PhoneNumberUtil::PREMIUM_RATE: return "premium_rate";
-    case PhoneNumberUtil::SHARED_COST: return "shared_cost";
-    case PhoneNumberUtil::VOIP: return "voip";
-    case PhoneNumberUtil::PERSONAL_NUMBER: return "personal_number";
-    case PhoneNumberUtil::PAGER: return "pager";
-    case PhoneNumberUtil::UAN: return "uan";
-    case PhoneNumberUtil::VOICEMAIL: return "voicemail";
-    default: return "unknown";
-  }
-}
-
 void SilenceLibphonenumber() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -168,40 +150,90 @@ struct Extractor::Impl {
   struct ScanState {
     uint64_t ascii_pos = 0;
     uint64_t utf16_pos = 0;
-    bool in_url_tail = false;  // the previous window ended inside an over-long URL
   };
+
+  // English country names by ISO 3166 code, computed once (ICU lookups are slow per call).
+  std::unordered_map<std::string, std::string> country_names;
+  std::string Country(const std::string& region) const {
+    auto it = country_names.find(region);
+    return it == country_names.end() ? std::string() : it->second;
+  }
 
   bool Want(IdentifierKind k) const { return (options.kinds >> static_cast<int>(k)) & 1u; }
 
+  // A match that starts before `limit` but ends within this distance of a window's end (not the
+  // end of input) might be longer with more text: the window is grown and scanned again.
+  static constexpr size_t kGrowMargin = kChunkOverlap / 2;
+
   // Scans text[0, n) (text starts at absolute offset `base`): candidates starting at or after
   // state.ascii_pos and before `limit`. Hits are appended with offsets in `text` coordinates +
-  // base. When !eof, the caller guarantees n - (limit - base) >= kChunkOverlap.
-  void ScanAscii(std::string_view text, uint64_t base, uint64_t limit, bool eof, ScanState& state,
-                 std::vector<Identifier>& out) const {
+  // base. Returns true (and stops before that candidate) when a candidate may run past the
+  // window: the caller then rescans with a bigger window. Never true when eof or !may_grow.
+  bool ScanAscii(std::string_view text, uint64_t base, uint64_t limit, bool eof, bool may_grow,
+                 ScanState& state, std::vector<Identifier>& out) const {
     size_t pos = static_cast<size_t>(state.ascii_pos - base);
     const size_t n = text.size();
-    if (state.in_url_tail) {
-      while (pos < n && IsUrlChar(static_cast<uint8_t>(text[pos]))) ++pos;
-      state.in_url_tail = (pos == n && !eof);
-    }
     re2::StringPiece whole(text.data(), n);
-    re2::StringPiece groups[kGroupCount];
+    re2::StringPiece groups[1];
     while (pos < n) {
-      if (!re->Match(whole, pos, n, RE2::UNANCHORED, groups, kGroupCount)) {
+      if (!re->Match(whole, pos, n, RE2::UNANCHORED, groups, 1)) {
         pos = n;
         break;
       }
       const size_t start = static_cast<size_t>(groups[0].data() - text.data());
       if (base + start >= limit) break;
       size_t end = start + groups[0].size();
-      int which = 1;
-      while (which < kGroupCount && groups[which].data() == nullptr) ++which;
-      if (which == kGroupUrl && end == n && !eof) state.in_url_tail = true;
-      Handle(which, text, start, end, base, out);
+      if (!eof && may_grow && end + kGrowMargin > n) {
+        state.ascii_pos = base + pos;
+        return true;
+      }
+      const int which = Classify(text.substr(start, end - start));
+      if (which == kGroupIban) {
+        // An IBAN candidate may run on into following capitals ("... 32 THEN DE89..."): the
+        // chain resumes after the IBAN found, or after the candidate's first word.
+        end = start + HandleIban(text.substr(start, end - start), base + start, out);
+      } else if (which == kGroupNumber && end < n && text[end] == '@') {
+        // "... 4111 1111 1111 1111 9876543210@ybl": the digits before '@' start an e-mail or
+        // UPI candidate, so the number ends before them and the chain resumes there.
+        size_t local = end;
+        while (local > start && IsEmailLocalChar(text[local - 1])) --local;
+        if (local > start) Handle(which, text, start, local, base, out);
+        end = local;
+      } else {
+        Handle(which, text, start, end, base, out);
+      }
       pos = end > start ? end : start + 1;
     }
-    state.ascii_pos = std::max<uint64_t>(base + pos, limit);
-    if (eof) state.ascii_pos = base + n;
+    state.ascii_pos = eof ? base + n : std::max<uint64_t>(base + pos, limit);
+    return false;
+  }
+
+  // Which alternative of kPattern produced the match `m`. Asking RE2 for the capture groups costs
+  // 3x the search itself, and the alternatives differ in their first characters: URL prefixes,
+  // '@' (only e-mails contain it), "0x", "bc1"/"tb1", two capitals and two digits (IBAN),
+  // a Base58 run from '1' or '3', else a number.
+  static int Classify(std::string_view m) {
+    auto starts_ci = [&](std::string_view prefix) {
+      if (m.size() < prefix.size()) return false;
+      for (size_t i = 0; i < prefix.size(); ++i) {
+        if (Lower(m[i]) != prefix[i]) return false;
+      }
+      return true;
+    };
+    for (std::string_view p : {"http://", "https://", "ftp://", "www.", "t.me/", "telegram.me/", "wa.me/",
+                               "chat.whatsapp.com/", "discord.gg/", "signal.group/"}) {
+      if (starts_ci(p)) return kGroupUrl;
+    }
+    if (m.find('@') != std::string_view::npos) return kGroupEmail;
+    if (m.size() > 2 && m[0] == '0' && (m[1] == 'x' || m[1] == 'X')) return kGroupEth;
+    if (starts_ci("bc1") || starts_ci("tb1")) return kGroupBech32;
+    auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    if (m.size() >= 4 && upper(m[0]) && upper(m[1]) && IsDigit(m[2]) && IsDigit(m[3])) return kGroupIban;
+    if (m.size() >= 26 && (m[0] == '1' || m[0] == '3') &&
+        std::all_of(m.begin(), m.end(), [](char c) { return IsAlnum(static_cast<uint8_t>(c)) && c != '0' && c != 'O' && c != 'I' && c != 'l'; })) {
+      return kGroupBase58;
+    }
+    return kGroupNumber;
   }
 
   void Handle(int which, std::string_view text, size_t start, size_t end, uint64_t base,
@@ -212,7 +244,6 @@ struct Extractor::Impl {
       case kGroupEmail: return HandleEmail(m, base + start, out);
       case kGroupEth: return HandleEth(m, base + start, out);
       case kGroupBech32: return HandleBech32(m, base + start, out);
-      case kGroupIban: return HandleIban(m, base + start, out);
       case kGroupBase58: return HandleBase58(m, base + start, out);
       case kGroupNumber: {
         const bool glued = start > 0 && IsDigit(m[0]) && IsAlnum(static_cast<uint8_t>(text[start - 1]));
@@ -279,6 +310,15 @@ struct Extractor::Impl {
       m.remove_prefix(1);
       ++offset;
     }
+    // The local part is at most 64 characters: keep the last 64 before '@'.
+    if (const size_t at = m.find('@'); at != std::string_view::npos && at > 64) {
+      offset += at - 64;
+      m.remove_prefix(at - 64);
+      while (!m.empty() && m.front() == '.') {
+        m.remove_prefix(1);
+        ++offset;
+      }
+    }
     const size_t at = m.find('@');
     if (at == 0 || at == std::string_view::npos) return;
     std::string_view local = m.substr(0, at);
@@ -299,7 +339,7 @@ struct Extractor::Impl {
 
   void HandleUpi(std::string_view local, std::string_view handle, uint64_t offset,
                  std::vector<Identifier>& out) const {
-    if (!Want(IdentifierKind::kUpi) || local.size() < 2 || handle.empty()) return;
+    if (!Want(IdentifierKind::kUpi) || local.size() < 2 || handle.empty() || handle.size() > 64) return;
     if (local.find_first_of("%+") != std::string_view::npos) return;
     const std::string lower_handle = ToLower(handle);
     const auto psp = LookupUpiHandle(lower_handle);
@@ -314,13 +354,13 @@ struct Extractor::Impl {
     if (digits.size() == 10 && std::all_of(digits.begin(), digits.end(), IsDigit) && digits[0] >= '6') {
       id.e164 = "+91" + std::string(digits);
       id.region = "IN";
-      id.country = CountryName("IN");
+      id.country = Country("IN");
     }
     out.push_back(std::move(id));
   }
 
   void HandleEth(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
-    if (!Want(IdentifierKind::kEth)) return;
+    if (!Want(IdentifierKind::kEth) || m.size() != 42) return;
     const EthChecksum c = CheckEthAddress(m);
     if (c == EthChecksum::kInvalid) return;
     Identifier id = Make(IdentifierKind::kEth, m, offset);
@@ -330,7 +370,7 @@ struct Extractor::Impl {
   }
 
   void HandleBech32(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
-    if (!Want(IdentifierKind::kBtc)) return;
+    if (!Want(IdentifierKind::kBtc) || m.size() > 90) return;
     const auto a = DecodeSegwitAddress(m);
     if (!a) return;
     Identifier id = Make(IdentifierKind::kBtc, m, offset);
@@ -341,7 +381,7 @@ struct Extractor::Impl {
   }
 
   void HandleBase58(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
-    if (!Want(IdentifierKind::kBtc)) return;
+    if (!Want(IdentifierKind::kBtc) || m.size() > 35) return;
     const auto a = DecodeBase58Address(m);
     if (!a || a->testnet) return;
     Identifier id = Make(IdentifierKind::kBtc, m, offset);
@@ -351,24 +391,27 @@ struct Extractor::Impl {
     out.push_back(std::move(id));
   }
 
-  void HandleIban(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
-    if (!Want(IdentifierKind::kIban)) return;
+  // Returns how many bytes of `m` the chain consumes.
+  size_t HandleIban(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
+    const size_t first_word = std::min(m.size(), m.find(' '));
+    if (!Want(IdentifierKind::kIban)) return first_word;
     const int want = IbanLength(m.substr(0, 2));
-    if (want == 0) return;
+    if (want == 0) return first_word;
     // Take exactly the registered number of characters; the IBAN must end at a group border.
     std::string compact;
     size_t i = 0;
     for (; i < m.size() && static_cast<int>(compact.size()) < want; ++i) {
       if (m[i] != ' ') compact.push_back(m[i]);
     }
-    if (static_cast<int>(compact.size()) != want || (i < m.size() && m[i] != ' ')) return;
-    if (!IbanValid(compact)) return;
+    if (static_cast<int>(compact.size()) != want || (i < m.size() && m[i] != ' ')) return first_word;
+    if (!IbanValid(compact)) return first_word;
     Identifier id = Make(IdentifierKind::kIban, m.substr(0, i), offset);
     id.normalized = compact;
     id.region = compact.substr(0, 2);
-    id.country = CountryName(id.region);
+    id.country = Country(id.region);
     id.checksum = "valid";
     out.push_back(std::move(id));
+    return i;
   }
 
   void HandleNumber(std::string_view m, uint64_t offset, std::vector<Identifier>& out) const {
@@ -406,27 +449,68 @@ struct Extractor::Impl {
       }
     }
     if (!Want(IdentifierKind::kPhone)) return;
-    const auto ndigits = std::count_if(m.begin(), m.end(), IsDigit);
-    if (ndigits < 7 || ndigits > 17) return;
     const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-    PhoneNumberMatcher matcher(util, std::string(m), phone_region, PhoneNumberMatcher::VALID, 8);
-    while (matcher.HasNext()) {
-      PhoneNumberMatch match;
-      if (!matcher.Next(&match)) break;
-      const size_t s = static_cast<size_t>(match.start());
-      const size_t e = s + static_cast<size_t>(match.length());
-      const bool in_card = std::any_of(cards.begin(), cards.end(),
-                                       [&](auto c) { return s < c.second && c.first < e; });
-      if (in_card) continue;
-      const PhoneNumber& number = match.number();
-      Identifier id = Make(IdentifierKind::kPhone, m.substr(s, e - s), offset + s);
-      util.Format(number, PhoneNumberUtil::E164, &id.e164);
-      id.normalized = id.e164;
-      util.GetRegionCodeForNumber(number, &id.region);
-      if (id.region == "ZZ" || id.region == "001") id.region.clear();
-      id.country = CountryName(id.region);
-      id.detail = std::string(PhoneTypeName(util.GetNumberType(number)));
-      out.push_back(std::move(id));
+    // Segments between card numbers; in each, digit groups are tried greedily from the left: the
+    // longest run of whole groups (7..17 digits) that libphonenumber parses as a valid number
+    // (PhoneNumberUtil::Parse + IsValidNumber) is a phone; otherwise the first group is skipped.
+    // Without a default region only numbers written with '+' are tried.
+    std::vector<std::pair<size_t, size_t>> segments;
+    size_t seg_start = 0;
+    for (const auto& c : cards) {
+      segments.emplace_back(seg_start, c.first);
+      seg_start = c.second;
+    }
+    segments.emplace_back(seg_start, m.size());
+    for (const auto& [sb, se] : segments) {
+      // Digit groups in [sb, se): (start, end) of each maximal digit run.
+      std::vector<std::pair<size_t, size_t>> g;
+      for (size_t i = sb; i < se;) {
+        if (!IsDigit(m[i])) {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        while (j < se && IsDigit(m[j])) ++j;
+        g.emplace_back(i, j);
+        i = j;
+      }
+      size_t first = 0;
+      while (first < g.size()) {
+        // Where the number's text starts: a '+' or '(' right before the first group belongs to it.
+        size_t text_start = g[first].first;
+        while (text_start > sb && (m[text_start - 1] == '+' || m[text_start - 1] == '(')) --text_start;
+        const bool plus = m[text_start] == '+';
+        bool found = false;
+        if (plus || phone_region != "ZZ") {
+          size_t digits = 0, last = first;
+          while (last < g.size() && digits + (g[last].second - g[last].first) <= 17) {
+            digits += g[last].second - g[last].first;
+            ++last;
+          }
+          for (; last > first; --last) {
+            size_t nd = 0;
+            for (size_t k = first; k < last; ++k) nd += g[k].second - g[k].first;
+            if (nd < 7) break;
+            const std::string_view raw = m.substr(text_start, g[last - 1].second - text_start);
+            PhoneNumber number;
+            if (util.Parse(std::string(raw), phone_region, &number) != PhoneNumberUtil::NO_PARSING_ERROR ||
+                !util.IsValidNumber(number)) {
+              continue;
+            }
+            Identifier id = Make(IdentifierKind::kPhone, raw, offset + text_start);
+            util.Format(number, PhoneNumberUtil::E164, &id.e164);
+            id.normalized = id.e164;
+            util.GetRegionCodeForNumber(number, &id.region);
+            if (id.region == "ZZ" || id.region == "001") id.region.clear();
+            id.country = Country(id.region);
+            out.push_back(std::move(id));
+            first = last;
+            found = true;
+            break;
+          }
+        }
+        if (!found) ++first;
+      }
     }
   }
 
@@ -463,7 +547,7 @@ struct Extractor::Impl {
       for (size_t k = 0; k < chars; ++k) decoded[k] = static_cast<char>(p[r + 2 * k]);
       ScanState piece_state;
       hits.clear();
-      ScanAscii(decoded, 0, chars, true, piece_state, hits);
+      (void)ScanAscii(decoded, 0, chars, true, false, piece_state, hits);
       for (Identifier& id : hits) {
         id.offset = base + r + 2 * id.offset;
         id.length *= 2;
@@ -476,11 +560,17 @@ struct Extractor::Impl {
     state.utf16_pos = eof ? base + n : resume;
   }
 
-  void ScanWindow(std::span<const uint8_t> buf, uint64_t base, uint64_t limit, bool eof,
+  // True when the window must be grown (see ScanAscii); UTF-16 is then scanned next time.
+  bool ScanWindow(std::span<const uint8_t> buf, uint64_t base, uint64_t limit, bool eof, bool may_grow,
                   ScanState& state, std::vector<Identifier>& out) const {
     const std::string_view text(reinterpret_cast<const char*>(buf.data()), buf.size());
-    ScanAscii(text, base, limit, eof, state, out);
-    if (options.scan_utf16) ScanUtf16(buf, base, limit, eof, state, out);
+    if (ScanAscii(text, base, limit, eof, may_grow, state, out)) return true;
+    if (options.scan_utf16) {
+      ScanUtf16(buf, base, limit, eof, state, out);
+    } else {
+      state.utf16_pos = state.ascii_pos;
+    }
+    return false;
   }
 };
 
@@ -507,6 +597,11 @@ Result<Extractor> Extractor::Create(ExtractOptions options) {
     }
   }
   impl->phone_region = options.default_region.empty() ? "ZZ" : options.default_region;
+  for (const char* const* code = icu::Locale::getISOCountries(); *code != nullptr; ++code) {
+    std::string name = IcuCountryName(*code);
+    if (!name.empty()) impl->country_names.emplace(*code, std::move(name));
+  }
+  if (!impl->country_names.count("XK")) impl->country_names.emplace("XK", "Kosovo");
   impl->options = std::move(options);
   RE2::Options re_options;
   re_options.set_encoding(RE2::Options::EncodingLatin1);
@@ -527,8 +622,8 @@ const ExtractOptions& Extractor::options() const { return impl_->options; }
 
 std::vector<Identifier> Extractor::Extract(std::span<const uint8_t> bytes, uint64_t base_offset) const {
   std::vector<Identifier> out;
-  Impl::ScanState state{base_offset, base_offset, false};
-  impl_->ScanWindow(bytes, base_offset, base_offset + bytes.size(), true, state, out);
+  Impl::ScanState state{base_offset, base_offset};
+  (void)impl_->ScanWindow(bytes, base_offset, base_offset + bytes.size(), true, false, state, out);
   std::stable_sort(out.begin(), out.end(), ByOffset);
   return out;
 }
@@ -541,12 +636,15 @@ std::vector<Identifier> Extractor::Extract(std::string_view text, uint64_t base_
 Status Extractor::ExtractFile(const std::filesystem::path& path, const IdentifierSink& sink,
                               size_t chunk_bytes) const {
   CAIRN_ASSIGN_OR_RETURN(ReadOnlyFile file, ReadOnlyFile::Open(path));
+  constexpr size_t kMaxWindow = size_t{64} << 20;
   chunk_bytes = std::max(chunk_bytes, 2 * kChunkOverlap);
-  std::vector<uint8_t> buf(chunk_bytes);
+  size_t window_bytes = chunk_bytes;
+  std::vector<uint8_t> buf;
   Impl::ScanState state;
   std::vector<Identifier> pending, hits;
   uint64_t window = 0;
   while (true) {
+    buf.resize(window_bytes);
     size_t n = 0;
     while (n < buf.size()) {
       CAIRN_ASSIGN_OR_RETURN(size_t got, file.ReadAt(window + n, std::span<uint8_t>(buf).subspan(n)));
@@ -556,14 +654,20 @@ Status Extractor::ExtractFile(const std::filesystem::path& path, const Identifie
     const bool eof = n < buf.size();
     const uint64_t limit = eof ? window + n : window + n - kChunkOverlap;
     hits.clear();
-    impl_->ScanWindow(std::span<const uint8_t>(buf.data(), n), window, limit, eof, state, hits);
+    const bool grow = impl_->ScanWindow(std::span<const uint8_t>(buf.data(), n), window, limit, eof,
+                                        window_bytes < kMaxWindow, state, hits);
     pending.insert(pending.end(), std::make_move_iterator(hits.begin()), std::make_move_iterator(hits.end()));
     std::stable_sort(pending.begin(), pending.end(), ByOffset);
+    // Everything before both resume points is final.
+    const uint64_t done = std::min(state.ascii_pos, state.utf16_pos);
     size_t emitted = 0;
-    while (emitted < pending.size() && (eof || pending[emitted].offset < limit)) sink(pending[emitted++]);
+    while (emitted < pending.size() && (eof && !grow ? true : pending[emitted].offset < done)) {
+      sink(pending[emitted++]);
+    }
     pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(emitted));
-    if (eof) break;
-    window = limit - 1;  // one byte of context for \b
+    if (eof && !grow) break;
+    window_bytes = grow ? std::min(window_bytes * 2, kMaxWindow) : chunk_bytes;
+    window = done > 0 ? done - 1 : 0;  // one byte of context for \b
   }
   return Status::Ok();
 }

@@ -112,7 +112,6 @@ TEST(Extractor, PhonesAttributedByNumber) {
   EXPECT_EQ(phones[0].normalized, "+919876543210");
   EXPECT_EQ(phones[0].region, "IN");
   EXPECT_EQ(phones[0].country, "India");
-  EXPECT_EQ(phones[0].detail, "mobile");
   EXPECT_EQ(phones[1].e164, "+442079460958");
   EXPECT_EQ(phones[1].region, "GB");
   EXPECT_EQ(phones[1].country, "United Kingdom");
@@ -147,6 +146,13 @@ TEST(Extractor, UpiVpas) {
   EXPECT_EQ(upi[1].e164, "");
   EXPECT_EQ(upi[2].e164, "+919812345678");
   EXPECT_TRUE(OfKind(x.Extract(text), IdentifierKind::kEmail).empty());
+  // A VPA right after a card number in one digit run is still found (regression: the number
+  // candidate used to swallow the handle's digits).
+  const std::string glued = "4111 1111 1111 1111 9876543210@ybl";
+  auto ids = x.Extract(glued);
+  ASSERT_EQ(OfKind(ids, IdentifierKind::kUpi).size(), 1u);
+  EXPECT_EQ(OfKind(ids, IdentifierKind::kUpi)[0].offset, glued.find("9876543210@"));
+  EXPECT_EQ(OfKind(ids, IdentifierKind::kCard).size(), 1u);
 }
 
 TEST(Extractor, IbansWithAndWithoutSpaces) {

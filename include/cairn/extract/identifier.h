@@ -37,7 +37,7 @@ struct Identifier {
   std::string country;        // English name of `region`
   std::string e164;           // phone; upi whose handle is an Indian mobile number
   std::string checksum;       // "valid" (verified), "unchecksummed" (eth all one case), "none"
-  std::string detail;         // card issuer, btc address type, upi PSP, phone number type
+  std::string detail;         // card issuer, btc address type, upi PSP
 
   friend bool operator==(const Identifier&, const Identifier&) = default;
 };
