@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "cairn/core/hex.h"
@@ -190,6 +192,25 @@ TEST(Platforms, SuffixMatching) {
     EXPECT_TRUE(k == "file_hosting" || k == "cloud_storage" || k == "messaging" || k == "paste" ||
                 k == "url_shortener" || k == "image_hosting")
         << row.host_suffix;
+  }
+}
+
+// docs/IDENTIFIERS.md lists every platform row and every UPI handle.
+TEST(Platforms, EveryRowIsDocumented) {
+  std::ifstream in(std::string(CAIRN_SOURCE_DIR) + "/docs/IDENTIFIERS.md");
+  ASSERT_TRUE(in) << "docs/IDENTIFIERS.md is missing";
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const PlatformRow& row : PlatformTable()) {
+    std::string needle = "`";
+    needle += row.host_suffix;
+    needle += '`';
+    EXPECT_NE(doc.find(needle), std::string::npos) << row.host_suffix;
+  }
+  for (const UpiHandleRow& row : UpiHandleTable()) {
+    std::string needle = "`@";
+    needle += row.handle;
+    needle += '`';
+    EXPECT_NE(doc.find(needle), std::string::npos) << row.handle;
   }
 }
 
