@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <libewf.h>
 #include <sys/stat.h>
 #include <tsk/libtsk.h>
 
@@ -787,6 +788,97 @@ Status VisitEvidence(const fs::path& path, const SourceOptions& options, const I
     ctx.visit(item, {});
   });
   return result;
+}
+
+}  // namespace cairn::evidence
+
+// ---------------------------------------------------------------------------------------------
+// E01 verification (libewf)
+
+namespace cairn::evidence {
+namespace {
+
+std::string EwfErrorText(libewf_error_t* error, std::string_view what) {
+  std::string msg(what);
+  if (error != nullptr) {
+    std::array<char, 1024> text{};
+    if (libewf_error_sprint(error, text.data(), text.size()) > 0) msg += std::string(": ") + text.data();
+    libewf_error_free(&error);
+  }
+  for (char& c : msg) {
+    if (c == '\n') c = ' ';
+  }
+  return msg;
+}
+
+}  // namespace
+
+Result<EwfVerification> VerifyEwf(const std::filesystem::path& path) {
+  {
+    Result<ReadOnlyFile> f = ReadOnlyFile::Open(path);
+    if (!f.ok()) return f.status();
+    std::array<uint8_t, 8> head{};
+    Result<size_t> n = f->ReadAt(0, head);
+    if (!n.ok()) return n.status();
+    if (!LooksLikeEwf({head.data(), *n})) return Status::InvalidArgument(path.string() + ": not an E01 (EWF) image");
+  }
+  libewf_error_t* error = nullptr;
+  char** names = nullptr;
+  int count = 0;
+  const std::string p = path.string();
+  if (libewf_glob(p.c_str(), p.size(), LIBEWF_FORMAT_UNKNOWN, &names, &count, &error) != 1) {
+    return Status::Corrupt(EwfErrorText(error, p + ": E01 segments not found"));
+  }
+  libewf_handle_t* handle = nullptr;
+  Status status;
+  EwfVerification v;
+  if (libewf_handle_initialize(&handle, &error) != 1) {
+    status = Status::Internal(EwfErrorText(error, "libewf"));
+  } else if (libewf_handle_open(handle, names, count, LIBEWF_OPEN_READ, &error) != 1) {
+    status = Status::Corrupt(EwfErrorText(error, p + ": E01 cannot be opened"));
+  } else {
+    size64_t media = 0;
+    if (libewf_handle_get_media_size(handle, &media, &error) != 1) {
+      status = Status::Corrupt(EwfErrorText(error, p + ": E01 media size"));
+    } else {
+      v.media_bytes = media;
+      MultiDigester digester;
+      std::vector<uint8_t> buf(kChunk);
+      uint64_t done = 0;
+      while (done < media && status.ok()) {
+        size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), media - done));
+        ssize_t n = libewf_handle_read_buffer(handle, buf.data(), want, &error);
+        if (n <= 0) {
+          status = Status::Corrupt(EwfErrorText(error, p + ": E01 media unreadable at byte " + std::to_string(done)));
+          break;
+        }
+        digester.Update({buf.data(), static_cast<size_t>(n)});
+        done += static_cast<uint64_t>(n);
+      }
+      if (status.ok()) {
+        FileDigests d = digester.Finish();
+        v.computed_md5 = d.md5.ToHex();
+        v.computed_sha1 = d.sha1.ToHex();
+        v.computed_sha256 = d.sha256.ToHex();
+        Md5 md5;
+        Sha1 sha1;
+        if (libewf_handle_get_md5_hash(handle, md5.bytes.data(), md5.bytes.size(), &error) == 1) v.stored_md5 = md5.ToHex();
+        if (error) libewf_error_free(&error);
+        if (libewf_handle_get_sha1_hash(handle, sha1.bytes.data(), sha1.bytes.size(), &error) == 1) {
+          v.stored_sha1 = sha1.ToHex();
+        }
+        if (error) libewf_error_free(&error);
+        v.verified = (!v.stored_md5.empty() || !v.stored_sha1.empty()) &&
+                     (v.stored_md5.empty() || v.stored_md5 == v.computed_md5) &&
+                     (v.stored_sha1.empty() || v.stored_sha1 == v.computed_sha1);
+      }
+    }
+    libewf_handle_close(handle, nullptr);
+  }
+  if (handle) libewf_handle_free(&handle, nullptr);
+  libewf_glob_free(names, count, nullptr);
+  if (!status.ok()) return status;
+  return v;
 }
 
 }  // namespace cairn::evidence

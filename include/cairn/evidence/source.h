@@ -84,6 +84,19 @@ Status VisitArchiveBytes(std::span<const uint8_t> bytes, std::string_view forens
 Status VisitDiskImageBytes(std::span<const uint8_t> bytes, std::string_view forensic_prefix,
                            const SourceOptions& options, const ItemVisitor& visit);
 
+// An Expert Witness (E01) image checked against the digests stored in it at acquisition.
+struct EwfVerification {
+  uint64_t media_bytes = 0;         // size of the acquired media
+  std::string stored_md5, stored_sha1;      // hex; "" when the image stores none
+  std::string computed_md5, computed_sha1, computed_sha256;  // of the media bytes
+  bool verified = false;  // at least one digest is stored and every stored one matches
+};
+
+// Reads every media byte of the E01 at `path` (segments .E02... found beside it) through libewf
+// and compares with the stored digests. kCorrupt when libewf cannot open or read it (truncated
+// segment...), kInvalidArgument when `path` is not an EWF file. Costs one full read.
+Result<EwfVerification> VerifyEwf(const std::filesystem::path& path);
+
 // True when the first bytes look like an archive Cairn opens (zip, 7z, rar, tar, gzip, bzip2,
 // xz, cab, cpio, ar). Cheap: magic numbers only.
 bool LooksLikeArchive(std::span<const uint8_t> head);
