@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   cairn::cli::RegisterHashCommand(app);
   cairn::cli::RegisterHashsetCommand(app);
   cairn::cli::RegisterMatchCommand(app);
+  cairn::cli::RegisterScanCommand(app);
   cairn::cli::RegisterTrailCommands(app);
   cairn::cli::RegisterExtractCommand(app);
   try {
