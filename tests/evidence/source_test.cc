@@ -249,6 +249,24 @@ TEST(SourceTest, ZipBombTripsLimitsWithoutExpandingEverything) {
   EXPECT_EQ(seen[1].item.error.code(), StatusCode::kLimitExceeded);
 }
 
+TEST(SourceTest, ArchiveLargerThanItemLimitIsStreamedFromTheFile) {
+  REQUIRE_TOOL("zip");
+  TempDir t;
+  fs::create_directories(t / "src");
+  WriteFile(t / "src" / "a.txt", "alpha");
+  WriteFile(t / "src" / "b.txt", "beta");
+  Sh("cd " + Q(t / "src") + " && zip -q ../big.zip a.txt b.txt");
+  SourceOptions small;
+  small.max_item_bytes = 100;  // the zip (about 300 bytes) is not held in memory
+  std::vector<Seen> seen = Visit(t / "big.zip", small);
+  ASSERT_EQ(Paths(seen), (std::vector<std::string>{"big.zip", "big.zip/a.txt", "big.zip/b.txt"}));
+  EXPECT_TRUE(seen[0].item.is_container);
+  EXPECT_EQ(seen[0].bytes, "");
+  EXPECT_EQ(seen[0].item.local_path, t / "big.zip");
+  EXPECT_EQ(seen[1].bytes, "alpha");
+  EXPECT_EQ(seen[2].item.container_sha256, Sha256Hex(t / "big.zip"));
+}
+
 TEST(SourceTest, EntryCountLimit) {
   REQUIRE_TOOL("zip");
   TempDir t;
