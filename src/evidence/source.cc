@@ -420,8 +420,11 @@ TSK_WALK_RET_ENUM FsVisit(TSK_FS_FILE* f, const char* parent, void* self) {
                           meta->type == TSK_FS_META_TYPE_VIRT_DIR)) {
     return TSK_WALK_CONT;
   }
-  // NTFS system files (MFT entries 0-15: $MFT, $LogFile, $BadClus...) are file-system metadata.
-  if (w->ntfs && f->name->meta_addr < 16) return TSK_WALK_CONT;
+  // NTFS system files (MFT entries 0-15: $MFT, $LogFile, $BadClus...; and the $Extend folder:
+  // $ObjId, $Quota, $Reparse, $UsnJrnl...) are file-system metadata, not evidence files.
+  if (w->ntfs && (f->name->meta_addr < 16 || (parent && std::string_view(parent).rfind("$Extend", 0) == 0))) {
+    return TSK_WALK_CONT;
+  }
 
   bool deleted = (f->name->flags & TSK_FS_NAME_FLAG_UNALLOC) != 0;
   Item item;

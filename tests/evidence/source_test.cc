@@ -416,6 +416,23 @@ TEST(SourceTest, E01ImageIsWalkedAndVerified) {
   }
 }
 
+TEST(SourceTest, NtfsImage) {
+  REQUIRE_TOOL("mkntfs");
+  REQUIRE_TOOL("ntfscp");
+  TempDir t;
+  fs::path image = t / "win.img";
+  Sh("dd if=/dev/zero of=" + Q(image) + " bs=1M count=16 status=none");
+  Sh("mkntfs -F -Q -q " + Q(image) + " >/dev/null 2>&1");
+  WriteFile(t / "n.txt", "ntfs content here");
+  Sh("ntfscp -f " + Q(image) + " " + Q(t / "n.txt") + " n.txt >/dev/null 2>&1");
+  std::vector<Seen> seen = Visit(image);
+  // System files ($MFT, $Extend/...) are not items; the one user file is.
+  EXPECT_EQ(Paths(seen), (std::vector<std::string>{"win.img", "win.img/n.txt"}));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].bytes, "ntfs content here");
+  EXPECT_TRUE(seen[1].item.crtime.has_value());
+}
+
 TEST(SourceTest, CorruptFileSystemDoesNotStopTheVisit) {
   REQUIRE_TOOL("mkfs.fat");
   REQUIRE_TOOL("mcopy");
