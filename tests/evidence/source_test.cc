@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -154,6 +155,44 @@ TEST(SourceTest, TarGzAndSingleGzipStream) {
                                                    "ev/note.txt.gz", "ev/note.txt.gz/note.txt"}));
   EXPECT_EQ(seen[1].bytes, "one");
   EXPECT_EQ(seen[4].bytes, "a note");
+}
+
+TEST(SourceTest, RepeatedMemberNamesGetNumbered) {
+  REQUIRE_TOOL("tar");
+  TempDir t;
+  fs::create_directories(t / "src");
+  WriteFile(t / "src" / "a.txt", "first");
+  Sh("tar -C " + Q(t / "src") + " -cf " + Q(t / "x.tar") + " a.txt");
+  WriteFile(t / "src" / "a.txt", "second");
+  Sh("tar -C " + Q(t / "src") + " -rf " + Q(t / "x.tar") + " a.txt");
+  std::vector<Seen> seen = Visit(t / "x.tar");
+  ASSERT_EQ(Paths(seen), (std::vector<std::string>{"x.tar", "x.tar/a.txt", "x.tar/a.txt#2"}));
+  EXPECT_EQ(seen[1].bytes, "first");
+  EXPECT_EQ(seen[2].bytes, "second");
+}
+
+TEST(SourceTest, SkipLeavesOutItemsButStillOpensContainers) {
+  REQUIRE_TOOL("zip");
+  TempDir t;
+  fs::create_directories(t / "ev");
+  WriteFile(t / "m.txt", "member");
+  Sh("cd " + Q(t.path()) + " && zip -q ev/a.zip m.txt");
+  WriteFile(t / "ev" / "b.txt", "bee");
+  SourceOptions o;
+  o.skip = [](std::string_view p) { return p == "ev/a.zip" || p == "ev/b.txt"; };
+  EXPECT_EQ(Paths(Visit(t / "ev", o)), (std::vector<std::string>{"ev/a.zip/m.txt"}));
+
+  std::atomic<bool> stop{false};
+  SourceOptions s;
+  s.stop = &stop;
+  Status status;
+  std::vector<Seen> seen;
+  status = VisitEvidence(t / "ev", s, [&](const Item& item, std::span<const uint8_t>) {
+    seen.push_back({item, ""});
+    stop = true;
+  });
+  EXPECT_EQ(status.code(), StatusCode::kCancelled);
+  EXPECT_EQ(seen.size(), 1u);
 }
 
 TEST(SourceTest, SevenZip) {
