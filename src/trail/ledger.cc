@@ -645,7 +645,7 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
   CAIRN_RETURN_IF_ERROR(EnsureTrailSchema(c));
   auto ctx = [&](const Status& s) { return s.WithContext(path.string()); };
   auto bytes_or = ReadWholeFile(path, uint64_t{64} << 30);
-  if (!bytes_or.ok()) return bytes_or.status();
+  if (!bytes_or.ok()) return bytes_or.status().WithContext(path.string());
   const std::vector<uint8_t>& raw = *bytes_or;
   std::string_view bytes(reinterpret_cast<const char*>(raw.data()), raw.size());
   IngestReport report;

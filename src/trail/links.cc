@@ -113,7 +113,7 @@ std::string NormalizePersonId(std::string_view text) {
 Result<LinkReport> LinkFromFile(store::Case& c, const std::filesystem::path& path) {
   CAIRN_RETURN_IF_ERROR(EnsureTrailSchema(c));
   auto bytes_or = ReadWholeFile(path, uint64_t{1} << 30);
-  if (!bytes_or.ok()) return bytes_or.status();
+  if (!bytes_or.ok()) return bytes_or.status().WithContext(path.string());
   std::string_view text(reinterpret_cast<const char*>(bytes_or->data()), bytes_or->size());
   LinkReport report;
   CAIRN_ASSIGN_OR_RETURN(store::Transaction txn, store::Transaction::Begin(c.db()));
@@ -260,7 +260,7 @@ Result<LinkReport> AutoLink(store::Case& c) {
 Result<LinkReport> ImportPeople(store::Case& c, const std::filesystem::path& path) {
   CAIRN_RETURN_IF_ERROR(EnsureTrailSchema(c));
   auto bytes_or = ReadWholeFile(path, uint64_t{1} << 30);
-  if (!bytes_or.ok()) return bytes_or.status();
+  if (!bytes_or.ok()) return bytes_or.status().WithContext(path.string());
   std::string_view text(reinterpret_cast<const char*>(bytes_or->data()), bytes_or->size());
   LinkReport report;
   CAIRN_ASSIGN_OR_RETURN(store::Transaction txn, store::Transaction::Begin(c.db()));

@@ -171,6 +171,9 @@ TEST(IngestFile, StoresRowsWithProvenanceAndRefusesRepeat) {
   EXPECT_EQ(std::string(q->ColumnText(0)), (tmp / "t.csv").string());
   EXPECT_EQ(q->ColumnInt(1), 2);
   EXPECT_EQ(q->ColumnInt(2), 1050);
+  auto missing = IngestFile(**c, tmp / "missing.csv", o);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("missing.csv"), std::string::npos) << missing.status().message();
   auto again = IngestFile(**c, tmp / "t.csv", o);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->already_ingested);
