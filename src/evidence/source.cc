@@ -641,8 +641,9 @@ Status VisitLocalFile(const Context& ctx, const fs::path& path, const std::strin
     }
   }
 
-  if (archive && item.size > ctx.options.max_item_bytes) {
-    // Too large to hold: reported without bytes, its members streamed from the file.
+  if (archive && (item.size > ctx.options.max_item_bytes || !ctx.options.read_plain_files)) {
+    // Too large to hold, or the scan streams local files itself: reported without bytes, its
+    // members streamed from the file.
     item.is_container = true;
     if (!ctx.Skip(forensic)) ctx.visit(item, {});
     WalkLocalArchive(ctx, file, forensic);
@@ -673,17 +674,6 @@ Status VisitLocalFile(const Context& ctx, const fs::path& path, const std::strin
   }
   data.resize(done);
   item.size = done;
-  if (archive && !ctx.options.read_plain_files) {
-    // The scan reads plain local files itself: give it the archive by path, members by bytes.
-    bool was_skipped = ctx.Skip(forensic);
-    item.is_container = true;
-    if (!was_skipped) ctx.visit(item, {});
-    Budget b;
-    b.compressed = std::max<uint64_t>(1, data.size());
-    Status s = WalkArchiveMemory(ctx, data, forensic, 1, b);
-    if (s.code() == StatusCode::kUnsupported || s.code() == StatusCode::kCorrupt) EmitError(ctx, forensic + "/", s);
-    return ctx.Stopped() ? Status::Cancelled("visit stopped") : Status::Ok();
-  }
   VisitFileBytes(ctx, item, data, 0, nullptr);
   return ctx.Stopped() ? Status::Cancelled("visit stopped") : Status::Ok();
 }

@@ -132,6 +132,17 @@ TEST(SourceTest, ZipInsideZip) {
   EXPECT_TRUE(seen[2].item.mtime.has_value());
   EXPECT_EQ(seen[3].bytes, "why");
 
+  // With read_plain_files=false the outer zip comes by path and is streamed; members by bytes.
+  SourceOptions lazy;
+  lazy.read_plain_files = false;
+  std::vector<Seen> streamed = Visit(t / "ev", lazy);
+  EXPECT_EQ(Paths(streamed), Paths(seen));
+  EXPECT_EQ(streamed[0].bytes, "");
+  EXPECT_EQ(streamed[0].item.local_path, t / "ev" / "outer.zip");
+  EXPECT_EQ(streamed[1].bytes, seen[1].bytes);
+  EXPECT_EQ(streamed[2].bytes, "not really a jpeg");
+  EXPECT_EQ(streamed[2].item.container_sha256, seen[2].item.container_sha256);
+
   // Depth limit: with depth 1 the inner zip is an item, not opened.
   SourceOptions shallow;
   shallow.max_archive_depth = 1;

@@ -58,8 +58,9 @@ struct SourceOptions {
   double max_ratio = 1000;                 // expanded / compressed bytes (checked after 1 MiB)
   uint64_t max_entries = 1'000'000;        // per outermost archive, members at every depth
   uint64_t max_item_bytes = 4ull << 30;    // larger members/files become kError (limit) items
-  // When false, plain local files are reported with empty `bytes` and `local_path` set (the
-  // scan streams them itself); archives and disk images are still opened and walked.
+  // When false, local files (plain files and the archive/disk-image files themselves) are
+  // reported with empty `bytes` and `local_path` set (the scan streams them itself); local
+  // archives are then walked by streaming from the file, so memory holds one member at a time.
   bool read_plain_files = true;
   // Called before a kFile item's content is read; returning true skips the item (the visitor is
   // not called for it) — the scan's resume passes "already recorded". Containers are still
