@@ -504,6 +504,32 @@ TEST(SourceTest, CorruptFileSystemDoesNotStopTheVisit) {
   EXPECT_NE(Find(seen, "ev/broken.img"), nullptr);
 }
 
+TEST(SourceTest, CorruptExtInodeTableIsAnErrorItem) {
+  REQUIRE_TOOL("mke2fs");
+  TempDir t;
+  fs::create_directories(t / "root" / "d");
+  WriteFile(t / "root" / "d" / "f.txt", "hi");
+  fs::path image = t / "x.img";
+  Sh("mke2fs -q -t ext4 -b 1024 -d " + Q(t / "root") + " " + Q(image) + " 8M >/dev/null 2>&1");
+  // Noise over the bitmaps and the start of the inode table (after the superblock and group
+  // descriptors): TSK opens the file system but cannot read the root folder.
+  std::vector<uint8_t> bytes = cairn::testing::ReadFileBytes(image);
+  uint32_t x = 2;
+  for (size_t i = 80 * 1024; i < 200 * 1024; ++i) {
+    x = x * 1103515245 + 12345;
+    bytes[i] = static_cast<uint8_t>(x >> 16);
+  }
+  fs::create_directories(t / "ev");
+  WriteFile(t / "ev" / "bad.img", std::string(bytes.begin(), bytes.end()));
+  WriteFile(t / "ev" / "z.txt", "still here");
+  std::vector<Seen> seen = Visit(t / "ev");
+  const Seen* err = Find(seen, "ev/bad.img/");
+  ASSERT_NE(err, nullptr) << ::testing::PrintToString(Paths(seen));
+  EXPECT_EQ(err->item.kind, Item::Kind::kError);
+  EXPECT_EQ(err->item.error.code(), StatusCode::kCorrupt);
+  ASSERT_NE(Find(seen, "ev/z.txt"), nullptr);
+}
+
 TEST(SourceTest, EvidenceIsUnchangedByAVisit) {
   REQUIRE_TOOL("zip");
   REQUIRE_TOOL("mkfs.fat");
