@@ -159,6 +159,33 @@ struct Extractor::Impl {
     return it == country_names.end() ? std::string() : it->second;
   }
 
+  // libphonenumber's verdict on one spelling of a number. Parse + IsValidNumber cost ~25 us, and
+  // chat text repeats the same numbers, so each thread keeps the last few thousand verdicts
+  // (keyed by default region and spelling; cleared when full).
+  struct PhoneVerdict {
+    bool valid = false;
+    std::string e164;
+    std::string region;
+  };
+  const PhoneVerdict& CheckPhone(const PhoneNumberUtil& util, std::string_view raw) const {
+    thread_local std::unordered_map<std::string, PhoneVerdict> cache;
+    std::string key = phone_region;
+    key += '|';
+    key += raw;
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    if (cache.size() >= 4096) cache.clear();
+    PhoneVerdict v;
+    PhoneNumber number;
+    if (util.Parse(std::string(raw), phone_region, &number) == PhoneNumberUtil::NO_PARSING_ERROR &&
+        util.IsValidNumber(number)) {
+      v.valid = true;
+      util.Format(number, PhoneNumberUtil::E164, &v.e164);
+      util.GetRegionCodeForNumber(number, &v.region);
+      if (v.region == "ZZ" || v.region == "001") v.region.clear();
+    }
+    return cache.emplace(std::move(key), std::move(v)).first->second;
+  }
+
   bool Want(IdentifierKind k) const { return (options.kinds >> static_cast<int>(k)) & 1u; }
 
   // A match that starts before `limit` but ends within this distance of a window's end (not the
@@ -492,16 +519,12 @@ struct Extractor::Impl {
             for (size_t k = first; k < last; ++k) nd += g[k].second - g[k].first;
             if (nd < 7) break;
             const std::string_view raw = m.substr(text_start, g[last - 1].second - text_start);
-            PhoneNumber number;
-            if (util.Parse(std::string(raw), phone_region, &number) != PhoneNumberUtil::NO_PARSING_ERROR ||
-                !util.IsValidNumber(number)) {
-              continue;
-            }
+            const PhoneVerdict& verdict = CheckPhone(util, raw);
+            if (!verdict.valid) continue;
             Identifier id = Make(IdentifierKind::kPhone, raw, offset + text_start);
-            util.Format(number, PhoneNumberUtil::E164, &id.e164);
-            id.normalized = id.e164;
-            util.GetRegionCodeForNumber(number, &id.region);
-            if (id.region == "ZZ" || id.region == "001") id.region.clear();
+            id.e164 = verdict.e164;
+            id.normalized = verdict.e164;
+            id.region = verdict.region;
             id.country = Country(id.region);
             out.push_back(std::move(id));
             first = last;
