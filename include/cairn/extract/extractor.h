@@ -37,9 +37,11 @@ using IdentifierSink = std::function<void(const Identifier&)>;
 
 class Extractor {
  public:
-  // The longest candidate the patterns can match, in bytes (URLs are cut there).
+  // URLs longer than this are reported cut to this many bytes.
   static constexpr size_t kMaxCandidateBytes = 2048;
-  // Overlap kept between file chunks (> kMaxCandidateBytes, and > a UTF-16 piece).
+  // Overlap kept between file chunks (> a UTF-16 piece). A candidate that starts before the
+  // overlap and ends within kChunkOverlap / 2 of a window's end makes the window grow (doubling,
+  // up to 64 MiB) and be rescanned, so streamed results equal whole-buffer ones.
   static constexpr size_t kChunkOverlap = 8192;
 
   // Fails with kInvalidArgument for an unknown default region.
