@@ -17,6 +17,7 @@ void RegisterHashCommand(CLI::App& app);
 void RegisterHashsetCommand(CLI::App& app);
 void RegisterMatchCommand(CLI::App& app);
 void RegisterScanCommand(CLI::App& app);    // scan_command.cc
+void RegisterReportCommand(CLI::App& app);  // report_command.cc
 
 // In a command's Run function: `lhs = value of expr`, or print the error and return exit code 1.
 #define CAIRN_ASSIGN_OR_RETURN_CLI(lhs, expr, what)                                  \

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   cairn::cli::RegisterHashsetCommand(app);
   cairn::cli::RegisterMatchCommand(app);
   cairn::cli::RegisterScanCommand(app);
+  cairn::cli::RegisterReportCommand(app);
   cairn::cli::RegisterTrailCommands(app);
   cairn::cli::RegisterExtractCommand(app);
   try {

@@ -1,0 +1,391 @@
+#include "cairn/report/report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "cairn/core/time.h"
+#include "cairn/store/database.h"
+
+namespace cairn::report {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+// Valid UTF-8 with every invalid byte replaced by U+FFFD.
+std::string Utf8Clean(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size() && !(len == 2 && c < 0xC2);
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && len == 3) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+    }
+    if (ok && len == 4) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Writes through `fill` into out.tmp, then renames it to `out`.
+Status WriteAtomically(const fs::path& out, const std::function<Status(std::ostream&)>& fill) {
+  const fs::path tmp = out.string() + ".tmp";
+  {
+    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+    if (!o) return Status::IoError(tmp.string() + ": cannot create");
+    CAIRN_RETURN_IF_ERROR(fill(o));
+    o.flush();
+    if (!o) return Status::IoError(tmp.string() + ": write failed");
+  }
+  std::error_code ec;
+  fs::rename(tmp, out, ec);
+  if (ec) return Status::IoError(out.string() + ": cannot rename into place: " + ec.message());
+  return Status::Ok();
+}
+
+// Runs `sql` and calls `row` for each result row.
+Status ForEachRow(store::Database& db, std::string_view sql,
+                  const std::function<Status(store::Statement&)>& row) {
+  CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(sql));
+  for (;;) {
+    CAIRN_ASSIGN_OR_RETURN(bool has, q.Step());
+    if (!has) return Status::Ok();
+    CAIRN_RETURN_IF_ERROR(row(q));
+  }
+}
+
+std::string Text(const store::Statement& q, int col) {
+  return q.ColumnIsNull(col) ? std::string() : std::string(q.ColumnText(col));
+}
+
+Status RequireScanTables(store::Case& c) {
+  CAIRN_ASSIGN_OR_RETURN(int64_t v, store::SchemaVersion(c.db(), "scan"));
+  if (v == 0) return Status::NotFound(c.dir().string() + ": the case holds no scan (run cairn scan first)");
+  return Status::Ok();
+}
+
+std::string Upper(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+constexpr std::string_view kFindingsSql = R"sql(
+SELECT i.forensic_path, e.label, i.deleted, i.size, i.md5, i.sha1, i.sha256, i.pdq, i.media_type,
+       f.list_name, f.list_version, f.entry_id, f.entry_record, f.entry_source_id, f.rule,
+       f.distance, f.threshold, f.dihedral, f.category_scheme, f.category_raw, f.category_class
+FROM scan_findings f JOIN scan_items i ON f.item_id = i.id JOIN scan_evidence e ON i.evidence_id = e.id
+ORDER BY i.run_id, e.position, i.id, f.id)sql";
+
+}  // namespace
+
+std::string HtmlEscape(std::string_view text) {
+  const std::string clean = Utf8Clean(text);
+  std::string out;
+  out.reserve(clean.size());
+  for (char ch : clean) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  for (char ch : HtmlEscape(text)) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') continue;
+    out += ch;
+  }
+  return out;
+}
+
+std::string CsvField(std::string_view value) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+  std::string out = "\"";
+  for (char ch : value) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  out += '"';
+  return out;
+}
+
+Status WriteFindingsCsv(store::Case& c, const fs::path& out) {
+  CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
+  return WriteAtomically(out, [&](std::ostream& o) -> Status {
+    o << "forensic_path,evidence,deleted,size,md5,sha1,sha256,pdq,media_type,list,list_version,"
+         "entry_id,entry_record,entry_source_id,rule,distance,threshold,dihedral,category_scheme,"
+         "category_raw,category_class\r\n";
+    return ForEachRow(c.db(), kFindingsSql, [&](store::Statement& q) -> Status {
+      for (int col = 0; col <= 20; ++col) {
+        if (col > 0) o << ',';
+        if (col == 2) o << (q.ColumnInt(2) != 0 ? "true" : "false");
+        else o << CsvField(Text(q, col));
+      }
+      o << "\r\n";
+      return Status::Ok();
+    });
+  });
+}
+
+Status WriteHtmlReport(store::Case& c, const fs::path& out) {
+  CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
+  store::Database& db = c.db();
+  return WriteAtomically(out, [&](std::ostream& o) -> Status {
+    auto h = [](std::string_view s) { return HtmlEscape(s); };
+    o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<title>Cairn scan report</title>\n<style>body{font-family:sans-serif;margin:1em}"
+         "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;padding:2px 6px;"
+         "font-size:90%;text-align:left;vertical-align:top}td.h{font-family:monospace;word-break:break-all}"
+         "</style></head><body>\n";
+    o << "<h1>Cairn scan report</h1>\n<p>Case folder: " << h(c.dir().string())
+      << "<br>Report written: " << h(UtcNow())
+      << "<br>This report contains no images. Every match states its distance and threshold.</p>\n";
+
+    o << "<h2>Runs</h2>\n<table><tr><th>Run</th><th>Status</th><th>Examiner</th><th>Started</th>"
+         "<th>Finished</th><th>Cairn</th><th>Invocations</th><th>Options</th></tr>\n";
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db,
+        "SELECT id, status, actor, started_utc, finished_utc, cairn_version, invocations, options_json "
+        "FROM scan_runs ORDER BY id", [&](store::Statement& q) -> Status {
+          o << "<tr>";
+          for (int col = 0; col < 8; ++col) o << (col == 7 ? "<td class=\"h\">" : "<td>") << h(Text(q, col)) << "</td>";
+          o << "</tr>\n";
+          return Status::Ok();
+        }));
+    o << "</table>\n<h2>Hash lists</h2>\n<table><tr><th>Run</th><th>List</th><th>Version</th>"
+         "<th>Format</th><th>Compiled file SHA-256</th><th>Source SHA-256</th></tr>\n";
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db,
+        "SELECT run_id, name, version, format, file_sha256, source_sha256 FROM scan_lists "
+        "ORDER BY run_id, position", [&](store::Statement& q) -> Status {
+          o << "<tr>";
+          for (int col = 0; col < 6; ++col) o << (col >= 4 ? "<td class=\"h\">" : "<td>") << h(Text(q, col)) << "</td>";
+          o << "</tr>\n";
+          return Status::Ok();
+        }));
+    o << "</table>\n<h2>Evidence</h2>\n<table><tr><th>Run</th><th>Label</th><th>Path</th><th>Kind</th>"
+         "<th>Size</th><th>SHA-256</th></tr>\n";
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db,
+        "SELECT run_id, label, path, kind, size, sha256 FROM scan_evidence ORDER BY run_id, position",
+        [&](store::Statement& q) -> Status {
+          o << "<tr>";
+          for (int col = 0; col < 6; ++col) o << (col == 5 ? "<td class=\"h\">" : "<td>") << h(Text(q, col)) << "</td>";
+          o << "</tr>\n";
+          return Status::Ok();
+        }));
+    o << "</table>\n<h2>Items by outcome</h2>\n<table><tr><th>Outcome</th><th>Items</th><th>Bytes</th></tr>\n";
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db,
+        "SELECT status, COUNT(*), COALESCE(SUM(size),0) FROM scan_items GROUP BY status ORDER BY status",
+        [&](store::Statement& q) -> Status {
+          o << "<tr><td>" << h(Text(q, 0)) << "</td><td>" << q.ColumnInt(1) << "</td><td>"
+            << q.ColumnInt(2) << "</td></tr>\n";
+          return Status::Ok();
+        }));
+    o << "</table>\n<h2>Summary by list and category</h2>\n<table><tr><th>List</th><th>Version</th>"
+         "<th>Category scheme</th><th>Category</th><th>Class</th><th>Items</th><th>Findings</th></tr>\n";
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db,
+        "SELECT list_name, list_version, category_scheme, category_raw, category_class, "
+        "COUNT(DISTINCT item_id), COUNT(*) FROM scan_findings GROUP BY 1,2,3,4,5 ORDER BY 1,2,3,4,5",
+        [&](store::Statement& q) -> Status {
+          o << "<tr>";
+          for (int col = 0; col < 5; ++col) o << "<td>" << h(Text(q, col)) << "</td>";
+          o << "<td>" << q.ColumnInt(5) << "</td><td>" << q.ColumnInt(6) << "</td></tr>\n";
+          return Status::Ok();
+        }));
+    o << "</table>\n<h2>Hits</h2>\n<table><tr><th>Forensic path</th><th>Deleted</th><th>Size</th>"
+         "<th>MD5</th><th>SHA-1</th><th>SHA-256</th><th>PDQ</th><th>List</th><th>Version</th>"
+         "<th>Entry</th><th>Rule</th><th>Distance</th><th>Threshold</th><th>Variant</th>"
+         "<th>Category</th></tr>\n";
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db, kFindingsSql, [&](store::Statement& q) -> Status {
+      o << "<tr><td>" << h(Text(q, 0)) << "</td><td>" << (q.ColumnInt(2) ? "deleted" : "") << "</td><td>"
+        << h(Text(q, 3)) << "</td>";
+      for (int col : {4, 5, 6, 7}) o << "<td class=\"h\">" << h(Text(q, col)) << "</td>";
+      o << "<td>" << h(Text(q, 9)) << "</td><td>" << h(Text(q, 10)) << "</td><td>#" << h(Text(q, 11))
+        << " (record " << h(Text(q, 12)) << (q.ColumnIsNull(13) ? "" : ", id " + h(Text(q, 13)))
+        << ")</td><td>" << h(Text(q, 14)) << "</td><td>" << q.ColumnInt(15) << "</td><td>"
+        << q.ColumnInt(16) << "</td><td>" << h(Text(q, 17)) << "</td><td>" << h(Text(q, 18)) << ' '
+        << h(Text(q, 19)) << " (" << h(Text(q, 20)) << ")</td></tr>\n";
+      return Status::Ok();
+    }));
+    o << "</table>\n<h2>Errors</h2>\n<table><tr><th>Run</th><th>Forensic path</th><th>Error</th></tr>\n";
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db,
+        "SELECT run_id, forensic_path, message FROM scan_errors ORDER BY id", [&](store::Statement& q) -> Status {
+          o << "<tr><td>" << q.ColumnInt(0) << "</td><td>" << h(Text(q, 1)) << "</td><td>" << h(Text(q, 2))
+            << "</td></tr>\n";
+          return Status::Ok();
+        }));
+    o << "</table>\n<h2>Skipped items</h2>\n<p>Empty files are counted and not hashed; symbolic links, "
+         "devices, FIFOs and sockets are recorded and never read; known-good items matched only "
+         "non-pertinent entries (e.g. NSRL) and are not reported as hits.</p>\n"
+         "<table><tr><th>Forensic path</th><th>Outcome</th><th>Note</th></tr>\n";
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db,
+        "SELECT forensic_path, status, note FROM scan_items WHERE status IN ('empty','not-read','known-good') "
+        "ORDER BY id LIMIT 10000", [&](store::Statement& q) -> Status {
+          o << "<tr><td>" << h(Text(q, 0)) << "</td><td>" << h(Text(q, 1)) << "</td><td>" << h(Text(q, 2))
+            << "</td></tr>\n";
+          return Status::Ok();
+        }));
+    o << "</table>\n</body></html>\n";
+    return Status::Ok();
+  });
+}
+
+Status WriteVicsCase(store::Case& c, const fs::path& out) {
+  CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
+  store::Database& db = c.db();
+  // The first VICS category of each matched item (list order), for the Media records.
+  Json media = Json::array();
+  uint64_t precategorised = 0;
+  int64_t media_id = 0;
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db, R"sql(
+SELECT i.id, i.forensic_path, i.md5, i.sha1, i.sha256, i.size, i.media_type, i.mtime, i.atime,
+       i.deleted, i.pdq,
+       (SELECT f.category_raw FROM scan_findings f WHERE f.item_id = i.id AND f.category_scheme LIKE 'vics%'
+          ORDER BY f.id LIMIT 1),
+       (SELECT f.list_name || '@' || f.list_version FROM scan_findings f WHERE f.item_id = i.id
+          ORDER BY f.id LIMIT 1)
+FROM scan_items i
+WHERE i.md5 IS NOT NULL AND (i.status = 'hit' OR i.media_type LIKE 'image/%' OR i.media_type LIKE 'video/%')
+ORDER BY i.id)sql", [&](store::Statement& q) -> Status {
+    const std::string md5 = Upper(Text(q, 2));
+    Json m;
+    m["MediaID"] = ++media_id;
+    const std::string raw = Text(q, 11);
+    bool numeric = !raw.empty() && raw.size() <= 3 && raw.find_first_not_of("0123456789") == std::string::npos;
+    m["Category"] = numeric ? Json(std::stoi(raw)) : Json(nullptr);
+    m["MD5"] = md5;
+    m["SHA1"] = Upper(Text(q, 3));
+    m["MediaSize"] = q.ColumnInt(5);
+    m["RelativeFilePath"] = Utf8Clean(Text(q, 1));
+    const bool matched = !q.ColumnIsNull(12);
+    m["IsPrecategorized"] = matched;
+    m["PrecategorizationSource"] = matched ? Json(Text(q, 12)) : Json(nullptr);
+    precategorised += matched;
+    m["MimeType"] = q.ColumnIsNull(6) ? Json(nullptr) : Json(Text(q, 6));
+    m["AlternativeHashes"] = Json::array({{{"MD5", md5}, {"HashName", "SHA256"}, {"HashValue", Text(q, 4)}}});
+    if (!q.ColumnIsNull(10)) {
+      m["AlternativeHashes"].push_back({{"MD5", md5}, {"HashName", "PDQ"}, {"HashValue", Text(q, 10)}});
+    }
+    const std::string path = Utf8Clean(Text(q, 1));
+    const size_t slash = path.rfind('/');
+    Json file;
+    file["MD5"] = md5;
+    file["FileName"] = slash == std::string::npos ? path : path.substr(slash + 1);
+    file["FilePath"] = path;
+    file["Written"] = q.ColumnIsNull(7) ? Json(nullptr) : Json(FormatUtc(q.ColumnInt(7)));
+    file["Accessed"] = q.ColumnIsNull(8) ? Json(nullptr) : Json(FormatUtc(q.ColumnInt(8)));
+    file["Deleted"] = q.ColumnInt(9) != 0;
+    m["MediaFiles"] = Json::array({file});
+    media.push_back(std::move(m));
+    return Status::Ok();
+  }));
+  Json kase;
+  std::string case_id = "cairn-case";
+  std::string started;
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db, "SELECT started_utc FROM scan_runs ORDER BY id LIMIT 1",
+                                   [&](store::Statement& q) -> Status {
+                                     started = Text(q, 0);
+                                     return Status::Ok();
+                                   }));
+  kase["CaseID"] = Utf8Clean(c.dir().filename().string().empty() ? case_id : c.dir().filename().string());
+  kase["CaseNumber"] = kase["CaseID"];
+  kase["TotalMediaFiles"] = media.size();
+  kase["TotalPrecategorized"] = precategorised;
+  kase["SourceApplicationName"] = "cairn";
+  kase["SourceApplicationVersion"] = CAIRN_VERSION;
+  kase["CaseMetadata"] = Json::array({{{"CaseID", kase["CaseID"]}, {"PropertyName", "ScanStarted"},
+                                       {"PropertyValue", started}}});
+  kase["Media"] = std::move(media);
+  Json doc;
+  doc["@odata.context"] = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Cases";
+  doc["value"] = Json::array({std::move(kase)});
+  return WriteAtomically(out, [&](std::ostream& o) -> Status {
+    o << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+    return Status::Ok();
+  });
+}
+
+Status WriteDfxml(store::Case& c, const fs::path& out) {
+  CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
+  return WriteAtomically(out, [&](std::ostream& o) -> Status {
+    o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<dfxml xmlns=\"http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML\" "
+         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+         "xmlns:cairn=\"urn:cairn:dfxml:1\" version=\"1.2.0\">\n"
+         "  <metadata><dc:type>File inventory</dc:type></metadata>\n"
+         "  <creator><program>cairn</program><version>" CAIRN_VERSION "</version></creator>\n";
+    CAIRN_RETURN_IF_ERROR(ForEachRow(c.db(), R"sql(
+SELECT i.forensic_path, i.size, i.md5, i.sha1, i.sha256, i.mtime, i.atime, i.ctime, i.inode,
+       i.deleted, i.kind, i.status, i.media_type, i.error, e.label
+FROM scan_items i JOIN scan_evidence e ON i.evidence_id = e.id ORDER BY i.run_id, e.position, i.id)sql",
+        [&](store::Statement& q) -> Status {
+          o << "  <fileobject>\n    <filename>" << XmlEscape(Text(q, 0)) << "</filename>\n";
+          if (!q.ColumnIsNull(1)) o << "    <filesize>" << q.ColumnInt(1) << "</filesize>\n";
+          if (!q.ColumnIsNull(8)) o << "    <inode>" << q.ColumnInt(8) << "</inode>\n";
+          if (!q.ColumnIsNull(5)) o << "    <mtime>" << FormatUtc(q.ColumnInt(5)) << "</mtime>\n";
+          if (!q.ColumnIsNull(6)) o << "    <atime>" << FormatUtc(q.ColumnInt(6)) << "</atime>\n";
+          if (!q.ColumnIsNull(7)) o << "    <ctime>" << FormatUtc(q.ColumnInt(7)) << "</ctime>\n";
+          if (!q.ColumnIsNull(2)) o << "    <hashdigest type=\"md5\">" << Text(q, 2) << "</hashdigest>\n";
+          if (!q.ColumnIsNull(3)) o << "    <hashdigest type=\"sha1\">" << Text(q, 3) << "</hashdigest>\n";
+          if (!q.ColumnIsNull(4)) o << "    <hashdigest type=\"sha256\">" << Text(q, 4) << "</hashdigest>\n";
+          o << "    <cairn:deleted>" << (q.ColumnInt(9) ? "true" : "false") << "</cairn:deleted>\n"
+            << "    <cairn:evidence>" << XmlEscape(Text(q, 14)) << "</cairn:evidence>\n"
+            << "    <cairn:kind>" << XmlEscape(Text(q, 10)) << "</cairn:kind>\n"
+            << "    <cairn:outcome>" << XmlEscape(Text(q, 11)) << "</cairn:outcome>\n";
+          if (!q.ColumnIsNull(12)) o << "    <cairn:media_type>" << XmlEscape(Text(q, 12)) << "</cairn:media_type>\n";
+          if (!q.ColumnIsNull(13)) o << "    <cairn:error>" << XmlEscape(Text(q, 13)) << "</cairn:error>\n";
+          o << "  </fileobject>\n";
+          return Status::Ok();
+        }));
+    o << "</dfxml>\n";
+    return Status::Ok();
+  });
+}
+
+Result<ReportSummary> WriteReports(store::Case& c, const fs::path& out_dir) {
+  CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) return Status::IoError(out_dir.string() + ": cannot create: " + ec.message());
+  CAIRN_RETURN_IF_ERROR(WriteHtmlReport(c, out_dir / "report.html"));
+  CAIRN_RETURN_IF_ERROR(WriteFindingsCsv(c, out_dir / "findings.csv"));
+  CAIRN_RETURN_IF_ERROR(WriteVicsCase(c, out_dir / "vics-case.json"));
+  CAIRN_RETURN_IF_ERROR(WriteDfxml(c, out_dir / "dfxml.xml"));
+  ReportSummary s;
+  s.dir = out_dir;
+  CAIRN_RETURN_IF_ERROR(ForEachRow(c.db(),
+      "SELECT (SELECT COUNT(*) FROM scan_items), (SELECT COUNT(DISTINCT item_id) FROM scan_findings), "
+      "(SELECT COUNT(*) FROM scan_findings), (SELECT COUNT(*) FROM scan_errors)",
+      [&](store::Statement& q) -> Status {
+        s.items = static_cast<uint64_t>(q.ColumnInt(0));
+        s.hits = static_cast<uint64_t>(q.ColumnInt(1));
+        s.findings = static_cast<uint64_t>(q.ColumnInt(2));
+        s.errors = static_cast<uint64_t>(q.ColumnInt(3));
+        return Status::Ok();
+      }));
+  return s;
+}
+
+}  // namespace cairn::report
