@@ -18,6 +18,7 @@ void RegisterHashsetCommand(CLI::App& app);
 void RegisterMatchCommand(CLI::App& app);
 void RegisterScanCommand(CLI::App& app);    // scan_command.cc
 void RegisterReportCommand(CLI::App& app);  // report_command.cc
+void RegisterNetCommand(CLI::App& app);     // net_command.cc
 
 // In a command's Run function: `lhs = value of expr`, or print the error and return exit code 1.
 #define CAIRN_ASSIGN_OR_RETURN_CLI(lhs, expr, what)                                  \

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   cairn::cli::RegisterReportCommand(app);
   cairn::cli::RegisterTrailCommands(app);
   cairn::cli::RegisterExtractCommand(app);
+  cairn::cli::RegisterNetCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const cairn::cli::CommandResult& result) {

@@ -1,0 +1,585 @@
+// `cairn net ingest`: chat exports → net_* tables in the case (see docs/NET.md).
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "cairn/chat/telegram.h"
+#include "cairn/chat/whatsapp.h"
+#include "cairn/core/digest.h"
+#include "cairn/core/file.h"
+#include "cairn/core/hex.h"
+#include "cairn/extract/extractor.h"
+#include "cairn/net/network.h"
+#include "cairn/store/database.h"
+#include "net_internal.h"
+
+namespace cairn::net {
+namespace {
+
+using store::Statement;
+
+constexpr std::string_view kMigrations[] = {
+    R"sql(
+CREATE TABLE net_exports(export_id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,
+  format TEXT NOT NULL, ingested_utc TEXT NOT NULL, chats INTEGER, messages INTEGER, notes TEXT);
+CREATE TABLE net_chats(chat_id INTEGER PRIMARY KEY, export_id INTEGER NOT NULL REFERENCES net_exports(export_id),
+  platform TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL, type TEXT NOT NULL,
+  platform_chat_id INTEGER, date_order TEXT, date_order_source TEXT);
+CREATE TABLE net_people(person_id TEXT PRIMARY KEY, key_kind TEXT NOT NULL, weak INTEGER NOT NULL,
+  e164 TEXT NOT NULL, region TEXT NOT NULL, country TEXT NOT NULL, platform_id TEXT NOT NULL,
+  display_name TEXT NOT NULL);
+CREATE TABLE net_aliases(person_id TEXT NOT NULL, alias TEXT NOT NULL, chat_id INTEGER NOT NULL,
+  PRIMARY KEY(person_id, alias, chat_id)) WITHOUT ROWID;
+CREATE TABLE net_memberships(chat_id INTEGER NOT NULL, person_id TEXT NOT NULL,
+  first_seen INTEGER, last_seen INTEGER, messages INTEGER NOT NULL, media INTEGER NOT NULL,
+  joined INTEGER, left_at INTEGER, zone_known INTEGER NOT NULL,
+  PRIMARY KEY(chat_id, person_id)) WITHOUT ROWID;
+CREATE TABLE net_media(media_id INTEGER PRIMARY KEY, media_key TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+  size INTEGER, md5 TEXT, sha1 TEXT, sha256 TEXT, known_hits TEXT NOT NULL DEFAULT '',
+  first_person TEXT, first_chat INTEGER, first_time INTEGER, first_message INTEGER);
+CREATE TABLE net_messages(message_id INTEGER PRIMARY KEY, chat_id INTEGER NOT NULL, person_id TEXT,
+  time INTEGER NOT NULL, zone_known INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,
+  event TEXT NOT NULL, attachment TEXT, media_id INTEGER);
+CREATE TABLE net_links(link_id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL, chat_id INTEGER NOT NULL,
+  person_id TEXT, time INTEGER NOT NULL, url TEXT NOT NULL, host TEXT NOT NULL, platform TEXT NOT NULL,
+  platform_kind TEXT NOT NULL);
+CREATE INDEX net_messages_chat ON net_messages(chat_id, time);
+CREATE INDEX net_messages_person ON net_messages(person_id);
+CREATE INDEX net_messages_media ON net_messages(media_id, time, message_id) WHERE media_id IS NOT NULL;
+CREATE INDEX net_links_person ON net_links(person_id);
+CREATE INDEX net_links_url ON net_links(url);
+CREATE INDEX net_memberships_person ON net_memberships(person_id);
+)sql",
+};
+
+struct Membership {
+  int64_t first = 0, last = 0;
+  bool seen = false;
+  uint64_t messages = 0, media = 0;
+  std::optional<int64_t> joined, left;
+  bool zone_known = false;
+};
+
+struct PendingMedia {
+  int64_t message_id;
+  std::string name;
+};
+
+struct AttachmentDigest {
+  uint64_t size = 0;
+  FileDigests digests;
+};
+
+std::string Basename(const std::string& s) {
+  size_t p = s.find_last_of('/');
+  return p == std::string::npos ? s : s.substr(p + 1);
+}
+
+bool IsYou(const std::string& s) { return s == "You" || s == "you" || s.empty(); }
+
+class Ingester {
+ public:
+  Ingester(store::Case& c, const IngestOptions& o, extract::Extractor phones, extract::Extractor urls)
+      : c_(c), db_(c.db()), options_(o), phones_(std::move(phones)), urls_(std::move(urls)) {}
+
+  Status Prepare() {
+    CAIRN_ASSIGN_OR_RETURN(Statement m, db_.Prepare(
+        "INSERT INTO net_messages(chat_id, person_id, time, zone_known, line, kind, event, attachment)"
+        " VALUES(?,?,?,?,?,?,?,?)"));
+    insert_message_ = std::make_unique<Statement>(std::move(m));
+    CAIRN_ASSIGN_OR_RETURN(Statement l, db_.Prepare(
+        "INSERT INTO net_links(message_id, chat_id, person_id, time, url, host, platform, platform_kind)"
+        " VALUES(?,?,?,?,?,?,?,?)"));
+    insert_link_ = std::make_unique<Statement>(std::move(l));
+    return Status::Ok();
+  }
+
+  // Person for a sender; remembers it for writing.
+  const PersonKey& Resolve(const std::string& name, const std::string& phone, const std::string& user_id) {
+    std::string cache_key = name + '\x1f' + phone + '\x1f' + user_id + '\x1f' + chat_title_;
+    auto it = cache_.find(cache_key);
+    if (it != cache_.end()) return it->second;
+    PersonKey key;
+    std::string tel = phone;
+    if (tel.empty() && !user_id.empty()) {
+      auto ct = contact_phones_.find(StripUser(user_id));
+      if (ct != contact_phones_.end()) tel = ct->second;
+    }
+    if (tel.empty() && chat::LooksLikePhoneNumber(name)) tel = name;
+    if (!tel.empty()) {
+      for (const extract::Identifier& id : phones_.Extract(std::string_view(tel))) {
+        if (id.kind == extract::IdentifierKind::kPhone && !id.e164.empty() && id.length + 2 >= tel.size()) {
+          key.id = "tel:" + id.e164;
+          key.e164 = id.e164;
+          key.region = id.region;
+          key.country = id.country;
+          break;
+        }
+      }
+    }
+    if (key.id.empty() && !user_id.empty()) key.id = "tg:" + StripUser(user_id);
+    if (key.id.empty()) {
+      key.id = "name:" + name + "@" + chat_title_;
+      key.weak = true;
+    }
+    auto& person = people_[key.id];
+    if (person.id.empty()) {
+      person = key;
+      platform_ids_[key.id] = user_id.empty() ? "" : StripUser(user_id);
+    }
+    if (!name.empty()) aliases_.insert({key.id, name, chat_id_});
+    return cache_.emplace(cache_key, key).first->second;
+  }
+
+  static std::string StripUser(const std::string& id) {
+    if (id.rfind("user", 0) == 0) return id.substr(4);
+    return id;
+  }
+
+  Membership& Member(const std::string& person) { return memberships_[{chat_id_, person}]; }
+
+  void Seen(Membership& m, const chat::Timestamp& t) {
+    if (!m.seen) {
+      m.first = m.last = t.seconds;
+      m.seen = true;
+    } else {
+      m.first = std::min(m.first, t.seconds);
+      m.last = std::max(m.last, t.seconds);
+    }
+    m.zone_known = t.zone_known;
+  }
+
+  Status OnMessage(const chat::Message& msg) {
+    const PersonKey* sender = nullptr;
+    if (msg.kind != chat::MessageKind::kSystem && !(msg.sender_name.empty() && msg.sender_id.empty())) {
+      sender = &Resolve(msg.sender_name, msg.sender_phone, msg.sender_id);
+    }
+    Statement& st = *insert_message_;
+    CAIRN_RETURN_IF_ERROR(st.BindInt(1, chat_id_));
+    if (sender) {
+      CAIRN_RETURN_IF_ERROR(st.BindText(2, sender->id));
+    } else {
+      CAIRN_RETURN_IF_ERROR(st.BindNull(2));
+    }
+    CAIRN_RETURN_IF_ERROR(st.BindInt(3, msg.time.seconds));
+    CAIRN_RETURN_IF_ERROR(st.BindInt(4, msg.time.zone_known ? 1 : 0));
+    CAIRN_RETURN_IF_ERROR(st.BindInt(5, static_cast<int64_t>(msg.line)));
+    CAIRN_RETURN_IF_ERROR(st.BindText(6, chat::MessageKindName(msg.kind)));
+    CAIRN_RETURN_IF_ERROR(st.BindText(7, chat::SystemEventName(msg.event)));
+    if (msg.kind == chat::MessageKind::kMedia && !msg.attachment.empty()) {
+      CAIRN_RETURN_IF_ERROR(st.BindText(8, msg.attachment));
+    } else {
+      CAIRN_RETURN_IF_ERROR(st.BindNull(8));
+    }
+    CAIRN_RETURN_IF_ERROR(st.Run());
+    const int64_t message_id = db_.LastInsertRowId();
+    ++result_.messages;
+    if (sender) {
+      Membership& m = Member(sender->id);
+      Seen(m, msg.time);
+      ++m.messages;
+      if (msg.kind == chat::MessageKind::kMedia) {
+        ++m.media;
+        ++result_.media;
+        if (!msg.attachment.empty() && !msg.attachment_omitted) {
+          pending_media_.push_back({message_id, msg.attachment});
+        }
+      }
+      CAIRN_RETURN_IF_ERROR(Links(msg, message_id, sender->id));
+    }
+    if (msg.kind == chat::MessageKind::kSystem) CAIRN_RETURN_IF_ERROR(Event(msg));
+    return Status::Ok();
+  }
+
+  Status Links(const chat::Message& msg, int64_t message_id, const std::string& person) {
+    std::set<std::string> seen;
+    auto scan = [&](std::string_view text) -> Status {
+      if (text.find('.') == std::string_view::npos) return Status::Ok();
+      for (const extract::Identifier& id : urls_.Extract(text)) {
+        if (id.kind != extract::IdentifierKind::kUrl) continue;
+        const std::string& url = id.normalized.empty() ? id.value : id.normalized;
+        if (!seen.insert(url).second) continue;
+        Statement& st = *insert_link_;
+        CAIRN_RETURN_IF_ERROR(st.BindInt(1, message_id));
+        CAIRN_RETURN_IF_ERROR(st.BindInt(2, chat_id_));
+        CAIRN_RETURN_IF_ERROR(st.BindText(3, person));
+        CAIRN_RETURN_IF_ERROR(st.BindInt(4, msg.time.seconds));
+        CAIRN_RETURN_IF_ERROR(st.BindText(5, url));
+        CAIRN_RETURN_IF_ERROR(st.BindText(6, id.host));
+        CAIRN_RETURN_IF_ERROR(st.BindText(7, id.platform));
+        CAIRN_RETURN_IF_ERROR(st.BindText(8, id.platform_kind));
+        CAIRN_RETURN_IF_ERROR(st.Run());
+        ++result_.links;
+      }
+      return Status::Ok();
+    };
+    CAIRN_RETURN_IF_ERROR(scan(msg.text));
+    for (const chat::TextEntity& e : msg.entities) {
+      if (!e.href.empty()) CAIRN_RETURN_IF_ERROR(scan(e.href));
+    }
+    return Status::Ok();
+  }
+
+  Status Event(const chat::Message& msg) {
+    auto person_for = [&](const std::string& who) -> const PersonKey* {
+      if (IsYou(who)) return nullptr;
+      return &Resolve(who, chat::LooksLikePhoneNumber(who) ? who : "", "");
+    };
+    auto joined = [&](const std::string& who) {
+      const PersonKey* p = person_for(who);
+      if (!p) return;
+      Membership& m = Member(p->id);
+      Seen(m, msg.time);
+      if (!m.joined || msg.time.seconds < *m.joined) m.joined = msg.time.seconds;
+    };
+    auto left = [&](const std::string& who) {
+      const PersonKey* p = person_for(who);
+      if (!p) return;
+      Membership& m = Member(p->id);
+      Seen(m, msg.time);
+      if (!m.left || msg.time.seconds > *m.left) m.left = msg.time.seconds;
+    };
+    switch (msg.event) {
+      case chat::SystemEvent::kAdded:
+        for (const std::string& t : msg.event_targets) joined(t);
+        break;
+      case chat::SystemEvent::kJoinedByLink:
+      case chat::SystemEvent::kCreatedGroup:
+        joined(msg.event_actor);
+        break;
+      case chat::SystemEvent::kLeft:
+        left(msg.event_actor);
+        break;
+      case chat::SystemEvent::kRemoved:
+        for (const std::string& t : msg.event_targets) left(t);
+        break;
+      default:
+        break;
+    }
+    return Status::Ok();
+  }
+
+  Status BeginChat(const chat::Chat& chat_meta, const std::string& title) {
+    CAIRN_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "INSERT INTO net_chats(export_id, platform, title, source, type, platform_chat_id) VALUES(?,?,?,?,?,?)"));
+    CAIRN_RETURN_IF_ERROR(st.BindInt(1, export_id_));
+    CAIRN_RETURN_IF_ERROR(st.BindText(2, chat::PlatformName(chat_meta.platform)));
+    CAIRN_RETURN_IF_ERROR(st.BindText(3, title));
+    CAIRN_RETURN_IF_ERROR(st.BindText(4, chat_meta.source));
+    CAIRN_RETURN_IF_ERROR(st.BindText(5, chat::ChatTypeName(chat_meta.type)));
+    if (chat_meta.platform_chat_id >= 0) {
+      CAIRN_RETURN_IF_ERROR(st.BindInt(6, chat_meta.platform_chat_id));
+    } else {
+      CAIRN_RETURN_IF_ERROR(st.BindNull(6));
+    }
+    CAIRN_RETURN_IF_ERROR(st.Run());
+    chat_id_ = db_.LastInsertRowId();
+    chat_title_ = title;
+    ++result_.chats;
+    return Status::Ok();
+  }
+
+  Status EndChat(const chat::Chat& chat) {
+    CAIRN_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "UPDATE net_chats SET title=?, source=?, type=?, date_order=?, date_order_source=? WHERE chat_id=?"));
+    std::string title = chat.title.empty() ? chat_title_ : chat.title;
+    CAIRN_RETURN_IF_ERROR(st.BindText(1, title));
+    CAIRN_RETURN_IF_ERROR(st.BindText(2, chat.source));
+    CAIRN_RETURN_IF_ERROR(st.BindText(3, chat::ChatTypeName(chat.type)));
+    CAIRN_RETURN_IF_ERROR(st.BindText(4, chat::DateOrderName(chat.report.date_order)));
+    CAIRN_RETURN_IF_ERROR(st.BindText(5, chat::DecisionSourceName(chat.report.date_order_source)));
+    CAIRN_RETURN_IF_ERROR(st.BindInt(6, chat_id_));
+    CAIRN_RETURN_IF_ERROR(st.Run());
+    // Members the parser saw that never wrote (e.g. Telegram member lists) still belong.
+    for (const chat::Member& m : chat.members) {
+      if (IsYou(m.name) && m.user_id.empty()) continue;
+      const PersonKey& p = Resolve(m.name, m.phone, m.user_id);
+      memberships_[{chat_id_, p.id}];
+    }
+    if (chat.report.date_order_ambiguous || !chat.report.date_order_reason.empty()) {
+      result_.notes.push_back(chat.source + ": date order " + std::string(chat::DateOrderName(chat.report.date_order)) +
+                              " (" + std::string(chat::DecisionSourceName(chat.report.date_order_source)) + "): " +
+                              chat.report.date_order_reason);
+    }
+    if (!chat.report.skipped.empty()) {
+      result_.notes.push_back(chat.source + ": " + std::to_string(chat.report.skipped.size()) + " lines skipped");
+    }
+    for (const std::string& n : chat.report.notes) result_.notes.push_back(chat.source + ": " + n);
+    return ResolveMedia();
+  }
+
+  Status ResolveMedia() {
+    CAIRN_ASSIGN_OR_RETURN(Statement ins, db_.Prepare(
+        "INSERT INTO net_media(media_key, name, size, md5, sha1, sha256) VALUES(?,?,?,?,?,?) "
+        "ON CONFLICT(media_key) DO NOTHING"));
+    CAIRN_ASSIGN_OR_RETURN(Statement get, db_.Prepare("SELECT media_id FROM net_media WHERE media_key=?"));
+    CAIRN_ASSIGN_OR_RETURN(Statement upd, db_.Prepare("UPDATE net_messages SET media_id=? WHERE message_id=?"));
+    for (const PendingMedia& pm : pending_media_) {
+      std::string key;
+      const AttachmentDigest* d = nullptr;
+      auto it = attachments_.find(pm.name);
+      if (it == attachments_.end()) it = attachments_.find(Basename(pm.name));
+      if (it != attachments_.end()) {
+        d = &it->second;
+        key = "sha256:" + d->digests.sha256.ToHex();
+      } else {
+        key = "name:" + std::to_string(chat_id_) + ":" + pm.name;
+      }
+      CAIRN_RETURN_IF_ERROR(ins.BindText(1, key));
+      CAIRN_RETURN_IF_ERROR(ins.BindText(2, pm.name));
+      if (d) {
+        CAIRN_RETURN_IF_ERROR(ins.BindInt(3, static_cast<int64_t>(d->size)));
+        CAIRN_RETURN_IF_ERROR(ins.BindText(4, d->digests.md5.ToHex()));
+        CAIRN_RETURN_IF_ERROR(ins.BindText(5, d->digests.sha1.ToHex()));
+        CAIRN_RETURN_IF_ERROR(ins.BindText(6, d->digests.sha256.ToHex()));
+      } else {
+        for (int i = 3; i <= 6; ++i) CAIRN_RETURN_IF_ERROR(ins.BindNull(i));
+      }
+      CAIRN_RETURN_IF_ERROR(ins.Run());
+      CAIRN_RETURN_IF_ERROR(get.BindText(1, key));
+      CAIRN_ASSIGN_OR_RETURN(bool row, get.Step());
+      if (!row) return Status::Corrupt(db_.path().string() + ": media row vanished");
+      const int64_t media_id = get.ColumnInt(0);
+      get.Reset();
+      CAIRN_RETURN_IF_ERROR(upd.BindInt(1, media_id));
+      CAIRN_RETURN_IF_ERROR(upd.BindInt(2, pm.message_id));
+      CAIRN_RETURN_IF_ERROR(upd.Run());
+    }
+    pending_media_.clear();
+    attachments_.clear();
+    return Status::Ok();
+  }
+
+  Status OnAttachment(const chat::AttachmentFile& file, chat::AttachmentReader& reader) {
+    if (!options_.hash_attachments) return Status::Ok();
+    MultiDigester digester;
+    std::vector<uint8_t> buf(1 << 16);
+    uint64_t size = 0;
+    for (;;) {
+      CAIRN_ASSIGN_OR_RETURN(size_t n, reader.Read(buf));
+      if (n == 0) break;
+      digester.Update(std::span<const uint8_t>(buf.data(), n));
+      size += n;
+    }
+    AttachmentDigest d{size, digester.Finish()};
+    attachments_[file.name] = d;
+    attachments_.emplace(Basename(file.name), d);
+    ++result_.attachments_hashed;
+    return Status::Ok();
+  }
+
+  Status Finish() {
+    // People: new ones into net_people and the shared registry.
+    CAIRN_ASSIGN_OR_RETURN(Statement ins, db_.Prepare(
+        "INSERT INTO net_people(person_id, key_kind, weak, e164, region, country, platform_id, display_name)"
+        " VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(person_id) DO NOTHING"));
+    CAIRN_ASSIGN_OR_RETURN(Statement exists, db_.Prepare("SELECT 1 FROM people WHERE person_id=?"));
+    std::map<std::string, std::string> display;
+    for (const auto& a : aliases_) {
+      const std::string& alias = std::get<1>(a);
+      auto& d = display[std::get<0>(a)];
+      if (d.empty() || (chat::LooksLikePhoneNumber(d) && !chat::LooksLikePhoneNumber(alias))) d = alias;
+    }
+    for (const auto& [id, p] : people_) {
+      std::string name = display[id];
+      if (name.empty()) name = p.e164;
+      CAIRN_RETURN_IF_ERROR(ins.BindText(1, id));
+      CAIRN_RETURN_IF_ERROR(ins.BindText(2, !p.e164.empty() ? "phone" : p.weak ? "name" : "platform_id"));
+      CAIRN_RETURN_IF_ERROR(ins.BindInt(3, p.weak ? 1 : 0));
+      CAIRN_RETURN_IF_ERROR(ins.BindText(4, p.e164));
+      CAIRN_RETURN_IF_ERROR(ins.BindText(5, p.region));
+      CAIRN_RETURN_IF_ERROR(ins.BindText(6, p.country));
+      CAIRN_RETURN_IF_ERROR(ins.BindText(7, platform_ids_[id]));
+      CAIRN_RETURN_IF_ERROR(ins.BindText(8, name));
+      CAIRN_RETURN_IF_ERROR(ins.Run());
+      CAIRN_ASSIGN_OR_RETURN(Statement ch, db_.Prepare("SELECT changes()"));
+      CAIRN_ASSIGN_OR_RETURN(bool r, ch.Step());
+      if (r && ch.ColumnInt(0) > 0) ++result_.people_new;
+      CAIRN_RETURN_IF_ERROR(exists.BindText(1, id));
+      CAIRN_ASSIGN_OR_RETURN(bool known, exists.Step());
+      exists.Reset();
+      if (!known) CAIRN_RETURN_IF_ERROR(c_.UpsertPerson(id, name, p.e164, "", false, ""));
+    }
+    CAIRN_ASSIGN_OR_RETURN(Statement al, db_.Prepare(
+        "INSERT OR IGNORE INTO net_aliases(person_id, alias, chat_id) VALUES(?,?,?)"));
+    for (const auto& [pid, alias, chat] : aliases_) {
+      CAIRN_RETURN_IF_ERROR(al.BindText(1, pid));
+      CAIRN_RETURN_IF_ERROR(al.BindText(2, alias));
+      CAIRN_RETURN_IF_ERROR(al.BindInt(3, chat));
+      CAIRN_RETURN_IF_ERROR(al.Run());
+    }
+    CAIRN_ASSIGN_OR_RETURN(Statement mem, db_.Prepare(
+        "INSERT INTO net_memberships(chat_id, person_id, first_seen, last_seen, messages, media, joined, left_at,"
+        " zone_known) VALUES(?,?,?,?,?,?,?,?,?)"));
+    for (const auto& [k, m] : memberships_) {
+      CAIRN_RETURN_IF_ERROR(mem.BindInt(1, k.first));
+      CAIRN_RETURN_IF_ERROR(mem.BindText(2, k.second));
+      if (m.seen) {
+        CAIRN_RETURN_IF_ERROR(mem.BindInt(3, m.first));
+        CAIRN_RETURN_IF_ERROR(mem.BindInt(4, m.last));
+      } else {
+        CAIRN_RETURN_IF_ERROR(mem.BindNull(3));
+        CAIRN_RETURN_IF_ERROR(mem.BindNull(4));
+      }
+      CAIRN_RETURN_IF_ERROR(mem.BindInt(5, static_cast<int64_t>(m.messages)));
+      CAIRN_RETURN_IF_ERROR(mem.BindInt(6, static_cast<int64_t>(m.media)));
+      if (m.joined) { CAIRN_RETURN_IF_ERROR(mem.BindInt(7, *m.joined)); } else { CAIRN_RETURN_IF_ERROR(mem.BindNull(7)); }
+      if (m.left) { CAIRN_RETURN_IF_ERROR(mem.BindInt(8, *m.left)); } else { CAIRN_RETURN_IF_ERROR(mem.BindNull(8)); }
+      CAIRN_RETURN_IF_ERROR(mem.BindInt(9, m.zone_known ? 1 : 0));
+      CAIRN_RETURN_IF_ERROR(mem.Run());
+    }
+    // First poster of every media item: the earliest post (time, then message order).
+    CAIRN_RETURN_IF_ERROR(db_.Exec(
+        "UPDATE net_media SET (first_person, first_chat, first_time, first_message) = "
+        "(SELECT person_id, chat_id, time, message_id FROM net_messages m WHERE m.media_id = net_media.media_id "
+        "ORDER BY time, message_id LIMIT 1)"));
+    return Status::Ok();
+  }
+
+  store::Case& c_;
+  store::Database& db_;
+  IngestOptions options_;
+  extract::Extractor phones_, urls_;
+  std::unique_ptr<Statement> insert_message_, insert_link_;
+  int64_t export_id_ = 0;
+  int64_t chat_id_ = 0;
+  std::string chat_title_;
+  IngestResult result_;
+  std::unordered_map<std::string, PersonKey> cache_;
+  std::map<std::string, PersonKey> people_;
+  std::map<std::string, std::string> platform_ids_;
+  std::set<std::tuple<std::string, std::string, int64_t>> aliases_;
+  std::map<std::pair<int64_t, std::string>, Membership> memberships_;
+  std::vector<PendingMedia> pending_media_;
+  std::unordered_map<std::string, AttachmentDigest> attachments_;
+  std::unordered_map<std::string, std::string> contact_phones_;
+  Status sink_status_;
+};
+
+bool LooksLikeJson(std::span<const uint8_t> head) {
+  for (uint8_t b : head) {
+    if (b == ' ' || b == '\n' || b == '\r' || b == '\t') continue;
+    if (b == 0xEF) continue;  // BOM
+    return b == '{' || b == '[';
+  }
+  return false;
+}
+
+}  // namespace
+
+Status EnsureSchema(store::Case& c) { return store::ApplyMigrations(c.db(), "net", kMigrations); }
+
+Result<IngestResult> IngestExport(store::Case& c, const std::filesystem::path& path, const IngestOptions& options) {
+  CAIRN_RETURN_IF_ERROR(EnsureSchema(c));
+  extract::ExtractOptions po;
+  po.default_region = options.default_region;
+  po.scan_utf16 = false;
+  po.kinds = 1u << static_cast<int>(extract::IdentifierKind::kPhone);
+  CAIRN_ASSIGN_OR_RETURN(extract::Extractor phones, extract::Extractor::Create(po));
+  extract::ExtractOptions uo;
+  uo.scan_utf16 = false;
+  uo.kinds = 1u << static_cast<int>(extract::IdentifierKind::kUrl);
+  CAIRN_ASSIGN_OR_RETURN(extract::Extractor urls, extract::Extractor::Create(uo));
+
+  // Export identity: SHA-256 of the file, streamed.
+  Sha256Digester file_digest;
+  std::vector<uint8_t> head;
+  {
+    CAIRN_ASSIGN_OR_RETURN(ReadOnlyFile f, ReadOnlyFile::Open(path));
+    std::vector<uint8_t> buf(1 << 20);
+    for (;;) {
+      CAIRN_ASSIGN_OR_RETURN(size_t n, f.Read(buf));
+      if (n == 0) break;
+      if (head.size() < 64) head.insert(head.end(), buf.begin(), buf.begin() + std::min<size_t>(n, 64));
+      file_digest.Update(std::span<const uint8_t>(buf.data(), n));
+    }
+  }
+  IngestResult result;
+  result.path = path.string();
+  result.sha256 = file_digest.Finish().ToHex();
+  {
+    CAIRN_ASSIGN_OR_RETURN(Statement st, c.db().Prepare("SELECT export_id FROM net_exports WHERE sha256=?"));
+    CAIRN_RETURN_IF_ERROR(st.BindText(1, result.sha256));
+    CAIRN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) {
+      result.already_ingested = true;
+      result.export_id = st.ColumnInt(0);
+      return result;
+    }
+  }
+  const bool is_json = LooksLikeJson(head);
+
+  CAIRN_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(c.db()));
+  Ingester in(c, options, std::move(phones), std::move(urls));
+  CAIRN_RETURN_IF_ERROR(in.Prepare());
+  {
+    CAIRN_ASSIGN_OR_RETURN(Statement st, c.db().Prepare(
+        "INSERT INTO net_exports(path, sha256, format, ingested_utc) VALUES(?,?,?,?)"));
+    CAIRN_RETURN_IF_ERROR(st.BindText(1, result.path));
+    CAIRN_RETURN_IF_ERROR(st.BindText(2, result.sha256));
+    CAIRN_RETURN_IF_ERROR(st.BindText(3, is_json ? "telegram_json" : "whatsapp"));
+    CAIRN_RETURN_IF_ERROR(st.BindText(4, store::UtcNowIso8601()));
+    CAIRN_RETURN_IF_ERROR(st.Run());
+    in.export_id_ = c.db().LastInsertRowId();
+  }
+  if (is_json) {
+    CAIRN_ASSIGN_OR_RETURN(chat::ChatExport ex, chat::ParseTelegramFile(path));
+    for (const chat::Contact& ct : ex.contacts) {
+      if (!ct.phone.empty() && !ct.user_id.empty()) in.contact_phones_[Ingester::StripUser(ct.user_id)] = ct.phone;
+    }
+    for (const chat::Chat& ch : ex.chats) {
+      std::string title = ch.title.empty() ? path.filename().string() : ch.title;
+      CAIRN_RETURN_IF_ERROR(in.BeginChat(ch, title));
+      for (const chat::Message& m : ch.messages) CAIRN_RETURN_IF_ERROR(in.OnMessage(m));
+      CAIRN_RETURN_IF_ERROR(in.EndChat(ch));
+    }
+  } else {
+    chat::WhatsAppOptions wo;
+    wo.date_order = options.date_order;
+    chat::Chat meta;
+    meta.platform = chat::Platform::kWhatsApp;
+    meta.source = path.string();
+    std::string title = chat::ChatNameFromFileName(path.filename().string());
+    if (title.empty()) title = path.stem().string();
+    CAIRN_RETURN_IF_ERROR(in.BeginChat(meta, title));
+    Status sink_status;
+    auto sink = [&](const chat::Message& m) {
+      if (!sink_status.ok()) return;
+      sink_status = in.OnMessage(m);
+    };
+    auto visitor = [&](const chat::AttachmentFile& f, chat::AttachmentReader& r) -> Status {
+      return in.OnAttachment(f, r);
+    };
+    CAIRN_ASSIGN_OR_RETURN(chat::Chat ch, chat::ParseWhatsAppFile(path, wo, visitor, sink));
+    CAIRN_RETURN_IF_ERROR(sink_status);
+    CAIRN_RETURN_IF_ERROR(in.EndChat(ch));
+  }
+  CAIRN_RETURN_IF_ERROR(in.Finish());
+  IngestResult r = in.result_;
+  r.path = result.path;
+  r.sha256 = result.sha256;
+  r.export_id = in.export_id_;
+  {
+    std::string notes;
+    for (const std::string& n : r.notes) notes += n + "\n";
+    CAIRN_ASSIGN_OR_RETURN(Statement st, c.db().Prepare(
+        "UPDATE net_exports SET chats=?, messages=?, notes=? WHERE export_id=?"));
+    CAIRN_RETURN_IF_ERROR(st.BindInt(1, static_cast<int64_t>(r.chats)));
+    CAIRN_RETURN_IF_ERROR(st.BindInt(2, static_cast<int64_t>(r.messages)));
+    CAIRN_RETURN_IF_ERROR(st.BindText(3, notes));
+    CAIRN_RETURN_IF_ERROR(st.BindInt(4, r.export_id));
+    CAIRN_RETURN_IF_ERROR(st.Run());
+  }
+  CAIRN_RETURN_IF_ERROR(c.AppendAudit("net.ingest", "{\"path\":" + JsonString(r.path) + ",\"sha256\":\"" + r.sha256 +
+                                                         "\",\"chats\":" + std::to_string(r.chats) +
+                                                         ",\"messages\":" + std::to_string(r.messages) + "}"));
+  CAIRN_RETURN_IF_ERROR(tx.Commit());
+  return r;
+}
+
+}  // namespace cairn::net
