@@ -178,3 +178,21 @@ TEST(CliMatchTest, FindsListedFilesByDigestAndPdq) {
 
 }  // namespace
 }  // namespace cairn
+
+namespace cairn {
+namespace {
+
+TEST(CliExtractTest, JsonlGoldenWithOffsets) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "notes.txt",
+                     "pay GB82 WEST 1234 5698 7654 32 or card 4111 1111 1111 1111\n"
+                     "files at https://mega.nz/file/AbCd#key and mail bob@example.org\n"
+                     "bad card 4111 1111 1111 1112, call +44 20 7946 0958\n");
+  const CliRun r = RunCairn(dir.path(), "extract --format jsonl notes.txt");
+  EXPECT_EQ(r.exit_code, 0);
+  ExpectGolden("extract.jsonl", r.out);
+  EXPECT_EQ(r.out.find("4111 1111 1111 1112"), std::string::npos) << "a Luhn-invalid card was reported";
+}
+
+}  // namespace
+}  // namespace cairn
