@@ -462,10 +462,17 @@ class Ingester {
 };
 
 bool LooksLikeJson(std::span<const uint8_t> head) {
+  // '{', or '[' followed by '{' or ']' (an iOS WhatsApp line starts with "[dd/mm/yy").
+  bool bracket = false;
   for (uint8_t b : head) {
     if (b == ' ' || b == '\n' || b == '\r' || b == '\t') continue;
-    if (b == 0xEF) continue;  // BOM
-    return b == '{' || b == '[';
+    if (!bracket && (b == 0xEF || b == 0xBB || b == 0xBF)) continue;  // BOM
+    if (bracket) return b == '{' || b == ']';
+    if (b == '[') {
+      bracket = true;
+      continue;
+    }
+    return b == '{';
   }
   return false;
 }

@@ -1,0 +1,197 @@
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "cairn/net/network.h"
+#include "cairn/store/case.h"
+#include "cairn_test_support.h"
+#include "synthetic_exports.h"
+
+namespace cairn::net {
+namespace {
+
+using cairn::testing::TempDir;
+
+std::unique_ptr<store::Case> NewCase(const TempDir& dir) {
+  auto c = store::Case::Open(dir / "case", true);
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return std::move(c).value();
+}
+
+int64_t Count(store::Case& c, const std::string& sql) {
+  auto st = c.db().Prepare(sql);
+  EXPECT_TRUE(st.ok());
+  auto row = st->Step();
+  EXPECT_TRUE(row.ok() && *row);
+  return st->ColumnInt(0);
+}
+
+TEST(NetSynthetic, SummaryGivesThePlantedFacts) {
+  TempDir dir;
+  const testing::SyntheticPlan plan = testing::DefaultPlan();
+  const testing::SyntheticCase sc = testing::WriteSyntheticCase(plan, dir / "exports");
+  ASSERT_EQ(sc.people.size(), 300u);
+  auto c = NewCase(dir);
+  for (const auto& f : sc.files) {
+    auto r = IngestExport(*c, f);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_FALSE(r->already_ingested);
+  }
+  auto s = Summarize(*c);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->groups, 12u);
+  EXPECT_EQ(s->people, 300u);
+  EXPECT_EQ(s->weak_people, 0u);
+  EXPECT_EQ(s->people_with_country, 300u);
+  EXPECT_EQ(s->messages, sc.messages + 12);  // + one encryption notice per group
+  // Countries: exactly the planted counts, largest first.
+  std::map<std::string, uint64_t> expected;
+  for (const auto& [region, count] : plan.regions) expected[region] = static_cast<uint64_t>(count);
+  std::map<std::string, uint64_t> got;
+  for (const CountryCount& cc : s->countries) got[cc.region] = cc.people;
+  EXPECT_EQ(got, expected);
+  ASSERT_FALSE(s->countries.empty());
+  EXPECT_EQ(s->countries[0].region, "PK");
+  EXPECT_EQ(s->countries[0].country, "Pakistan");
+  EXPECT_EQ(s->countries[0].people, 34u);
+  // Groups and their members.
+  ASSERT_EQ(s->group_list.size(), 12u);
+  for (size_t g = 0; g < 12; ++g) {
+    EXPECT_EQ(s->group_list[g].members, sc.members[g].size()) << s->group_list[g].title;
+    char title[32];
+    std::snprintf(title, sizeof title, "Group %02zu", g + 1);
+    EXPECT_EQ(s->group_list[g].title, title);
+  }
+  // Planted distributors, in order, with their exact counts.
+  ASSERT_GE(s->distributors.size(), 3u);
+  for (size_t i = 0; i < plan.distributors.size(); ++i) {
+    const auto& [person, groups] = plan.distributors[i];
+    const Distributor& d = s->distributors[i];
+    EXPECT_EQ(d.person_id, "tel:" + sc.people[person].e164) << i;
+    EXPECT_EQ(d.media_posted, static_cast<uint64_t>(groups * plan.media_per_group));
+    EXPECT_EQ(d.first_posts, static_cast<uint64_t>(groups * plan.media_per_group));
+    EXPECT_EQ(d.groups_reached, static_cast<uint64_t>(groups));
+    EXPECT_EQ(d.links_shared, static_cast<uint64_t>(groups));
+  }
+  // Links: mega.nz is the only hosting platform.
+  ASSERT_EQ(s->platforms.size(), 1u);
+  EXPECT_EQ(s->platforms[0].platform, "MEGA");
+  EXPECT_EQ(s->platforms[0].links, 16u);
+  // The JSON carries the same facts.
+  const std::string json = SummaryToJson(*s);
+  EXPECT_NE(json.find("\"country\": \"Pakistan\""), std::string::npos);
+  EXPECT_NE(json.find("\"country_basis\": \"attributed by number\""), std::string::npos);
+  // One person's view.
+  auto p = GetPerson(*c, sc.people[7].e164);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->groups.size(), sc.people[7].groups.size());
+  EXPECT_EQ(p->region, sc.people[7].region);
+  // Ingesting the same file again does nothing.
+  auto again = IngestExport(*c, sc.files[0]);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_ingested);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_chats"), 12);
+  EXPECT_TRUE(c->VerifyAuditLog().ok());
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM audit_log WHERE action='net.ingest'"), 12);
+  // Every net person is in the shared registry.
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM people WHERE person_id LIKE 'tel:%'"), 300);
+}
+
+TEST(NetIdentity, SameNumberAcrossGroupsAndSpellingsIsOnePerson) {
+  TempDir dir;
+  cairn::testing::WriteFile(dir / "a.txt",
+                            "20/03/2021, 09:00 - +92 300 1234567: hello\n"
+                            "20/03/2021, 09:01 - Alice: hi\n");
+  cairn::testing::WriteFile(dir / "b.txt",
+                            "21/03/2021, 10:00 - +923001234567: again\n"
+                            "21/03/2021, 10:01 - 0300 1234567: local spelling\n");
+  auto c = NewCase(dir);
+  IngestOptions o;
+  o.default_region = "PK";
+  ASSERT_TRUE(IngestExport(*c, dir / "a.txt", o).ok());
+  ASSERT_TRUE(IngestExport(*c, dir / "b.txt", o).ok());
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people WHERE person_id='tel:+923001234567'"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_memberships WHERE person_id='tel:+923001234567'"), 2);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages WHERE person_id='tel:+923001234567'"), 3);
+  // A contact name is a weak, per-chat identity without a country.
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people WHERE person_id='name:Alice@a' AND weak=1 AND country=''"), 1);
+}
+
+TEST(NetIdentity, WithoutDefaultRegionALocalNumberIsNotAttributed) {
+  TempDir dir;
+  cairn::testing::WriteFile(dir / "a.txt", "20/03/2021, 09:00 - 0300 1234567: hello\n");
+  auto c = NewCase(dir);
+  ASSERT_TRUE(IngestExport(*c, dir / "a.txt").ok());
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people WHERE country<>''"), 0);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people WHERE weak=1"), 1);
+}
+
+TEST(NetIngest, AllOrNothing) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += "20/03/2021, 09:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + " - +92 300 1234567: m\n";
+  cairn::testing::WriteFile(dir / "a.txt", text);
+  auto c = NewCase(dir);
+  ASSERT_TRUE(EnsureSchema(*c).ok());
+  c->db().FailAfterWrites(20);
+  auto r = IngestExport(*c, dir / "a.txt");
+  EXPECT_FALSE(r.ok());
+  c->db().FailAfterWrites(-1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages"), 0);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_exports"), 0);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people"), 0);
+  // And then it ingests cleanly.
+  auto ok = IngestExport(*c, dir / "a.txt");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->messages, 50u);
+}
+
+TEST(NetEvents, JoinedAndLeftAreRecorded) {
+  TempDir dir;
+  cairn::testing::WriteFile(dir / "a.txt",
+                            "20/03/2021, 09:00 - +92 300 1234567 added +1 613-555-0123\n"
+                            "20/03/2021, 09:05 - +1 613-555-0123: thanks\n"
+                            "20/03/2021, 09:10 - +1 613-555-0123 left\n");
+  auto c = NewCase(dir);
+  ASSERT_TRUE(IngestExport(*c, dir / "a.txt").ok());
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_memberships WHERE person_id='tel:+16135550123'"
+                      " AND joined IS NOT NULL AND left_at IS NOT NULL AND left_at > joined"), 1);
+}
+
+TEST(NetFixtures, SharedChatExportsIngest) {
+  CAIRN_REQUIRE_SHARED_DATA(chats, "chats");
+  TempDir dir;
+  auto c = NewCase(dir);
+  int files = 0;
+  for (const auto& sub : {"whatstk", "chat-miner"}) {
+    for (const auto& e : std::filesystem::directory_iterator(chats / sub)) {
+      const std::string name = e.path().filename().string();
+      const bool export_file = (e.path().extension() == ".txt" || e.path().extension() == ".json") &&
+                               name.find("target") == std::string::npos && name != "header_format_support.json";
+      if (!export_file) continue;
+      auto r = IngestExport(*c, e.path());
+      EXPECT_TRUE(r.ok()) << name << ": " << r.status().ToString();
+      ++files;
+    }
+  }
+  EXPECT_GE(files, 9);
+  // lorem.txt's "+1 123 456 789" is not a valid number: no country for anyone there.
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people WHERE person_id LIKE 'name:+1 123 456 789@%' AND country=''"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people WHERE e164='+1123456789'"), 0);
+  auto s = Summarize(*c);
+  ASSERT_TRUE(s.ok());
+  EXPECT_GT(s->messages, 500u);
+  // Telegram link entity → platform Telegram.
+  EXPECT_GE(Count(*c, "SELECT count(*) FROM net_links WHERE platform='Telegram'"), 1);
+  TempDir out;
+  for (auto f : {ExportFormat::kGraphMl, ExportFormat::kGexf, ExportFormat::kJson}) {
+    EXPECT_TRUE(ExportGraph(*c, f, out / "g.out").ok());
+    EXPECT_GT(std::filesystem::file_size(out / "g.out"), 100u);
+  }
+  EXPECT_TRUE(ExportGraph(*c, ExportFormat::kNeo4jCsv, out / "neo").ok());
+  EXPECT_TRUE(std::filesystem::exists(out / "neo" / "edges.csv"));
+}
+
+}  // namespace
+}  // namespace cairn::net
