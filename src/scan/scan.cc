@@ -17,7 +17,7 @@
 #include "cairn/core/digest.h"
 #include "cairn/core/file.h"
 #include "cairn/core/parallel.h"
-#include "cairn/evidence/directory_walk.h"
+#include "cairn/evidence/source.h"
 #include "cairn/hashset/library.h"
 #include "cairn/media/media_type.h"
 #include "cairn/scan/file_hasher.h"
@@ -113,27 +113,21 @@ EvidenceRef DescribeEvidence(const fs::path& given) {
 
 struct Task {
   size_t evidence = 0;  // index into the evidence vector
-  std::string forensic_path;
-  evidence::WalkEntry entry;
+  evidence::Item item;  // without its bytes
+  // Items read from inside a container (archive member, file in a disk image) are hashed while
+  // the source visits them (their bytes live only during the visit); local files in a worker.
+  std::optional<FileHashRecord> pre;
 };
-
-std::string ForensicPath(const EvidenceRef& ev, const fs::path& found) {
-  const std::string& root = ev.path.native();
-  const std::string& p = found.native();
-  if (p == root) return ev.label;
-  if (p.size() > root.size() && p.compare(0, root.size(), root) == 0) {
-    size_t cut = root.size();
-    while (cut < p.size() && p[cut] == '/') ++cut;
-    return ev.label + "/" + p.substr(cut);
-  }
-  return ev.label + "/" + p;
-}
 
 struct Out {
   bool skipped = false;
   std::string kind = "file";
   std::string status;
-  std::optional<struct stat> st;
+  std::optional<uint64_t> size;
+  std::optional<int64_t> mtime, atime, ctime;
+  std::optional<uint64_t> inode;
+  bool deleted = false;
+  std::string container_sha256;
   std::optional<FileHashRecord> rec;
   std::vector<Match> findings;
   int known_good = 0;
@@ -160,7 +154,7 @@ class Recorder {
         c_.db().Prepare("INSERT INTO scan_items(run_id, evidence_id, forensic_path, kind, status, "
                         "size, mtime, atime, ctime, inode, deleted, container_sha256, md5, sha1, "
                         "sha256, media_type, width, height, pdq, pdq_quality, known_good_matches, "
-                        "note, error) VALUES(?,?,?,?,?,?,?,?,?,?,0,NULL,?,?,?,?,?,?,?,?,?,?,?)"));
+                        "note, error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     item_.emplace(std::move(item));
     CAIRN_ASSIGN_OR_RETURN(
         Statement finding,
@@ -191,29 +185,27 @@ class Recorder {
     (void)s.BindText(3, forensic_path);
     (void)s.BindText(4, o.kind);
     (void)s.BindText(5, o.status);
-    if (o.st) {
-      (void)s.BindInt(6, o.st->st_size);
-      (void)s.BindInt(7, o.st->st_mtim.tv_sec);
-      (void)s.BindInt(8, o.st->st_atim.tv_sec);
-      (void)s.BindInt(9, o.st->st_ctim.tv_sec);
-      (void)s.BindInt(10, static_cast<int64_t>(o.st->st_ino));
-    } else {
-      for (int i = 6; i <= 10; ++i) (void)s.BindNull(i);
-    }
+    BindOptInt(s, 6, o.size ? std::optional<int64_t>(static_cast<int64_t>(*o.size)) : std::nullopt);
+    BindOptInt(s, 7, o.mtime);
+    BindOptInt(s, 8, o.atime);
+    BindOptInt(s, 9, o.ctime);
+    BindOptInt(s, 10, o.inode ? std::optional<int64_t>(static_cast<int64_t>(*o.inode)) : std::nullopt);
+    (void)s.BindInt(11, o.deleted ? 1 : 0);
+    BindOptText(s, 12, o.container_sha256.empty() ? std::nullopt : std::optional<std::string>(o.container_sha256));
     const FileHashRecord* r = o.rec ? &*o.rec : nullptr;
     const bool dig = r != nullptr && r->digests.has_value();
-    BindOptText(s, 11, dig ? std::optional<std::string>(r->digests->md5.ToHex()) : std::nullopt);
-    BindOptText(s, 12, dig ? std::optional<std::string>(r->digests->sha1.ToHex()) : std::nullopt);
-    BindOptText(s, 13, dig ? std::optional<std::string>(r->digests->sha256.ToHex()) : std::nullopt);
-    BindOptText(s, 14, r ? std::optional<std::string>(std::string(media::MediaTypeName(r->media_type)))
+    BindOptText(s, 13, dig ? std::optional<std::string>(r->digests->md5.ToHex()) : std::nullopt);
+    BindOptText(s, 14, dig ? std::optional<std::string>(r->digests->sha1.ToHex()) : std::nullopt);
+    BindOptText(s, 15, dig ? std::optional<std::string>(r->digests->sha256.ToHex()) : std::nullopt);
+    BindOptText(s, 16, r ? std::optional<std::string>(std::string(media::MediaTypeName(r->media_type)))
                          : std::nullopt);
-    BindOptInt(s, 15, r && r->width > 0 ? std::optional<int64_t>(r->width) : std::nullopt);
-    BindOptInt(s, 16, r && r->height > 0 ? std::optional<int64_t>(r->height) : std::nullopt);
-    BindOptText(s, 17, r && r->pdq ? std::optional<std::string>(r->pdq->hash.ToHex()) : std::nullopt);
-    BindOptInt(s, 18, r && r->pdq ? std::optional<int64_t>(r->pdq->quality) : std::nullopt);
-    (void)s.BindInt(19, o.known_good);
-    BindOptText(s, 20, o.note.empty() ? std::nullopt : std::optional<std::string>(o.note));
-    BindOptText(s, 21, o.error.empty() ? std::nullopt : std::optional<std::string>(o.error));
+    BindOptInt(s, 17, r && r->width > 0 ? std::optional<int64_t>(r->width) : std::nullopt);
+    BindOptInt(s, 18, r && r->height > 0 ? std::optional<int64_t>(r->height) : std::nullopt);
+    BindOptText(s, 19, r && r->pdq ? std::optional<std::string>(r->pdq->hash.ToHex()) : std::nullopt);
+    BindOptInt(s, 20, r && r->pdq ? std::optional<int64_t>(r->pdq->quality) : std::nullopt);
+    (void)s.BindInt(21, o.known_good);
+    BindOptText(s, 22, o.note.empty() ? std::nullopt : std::optional<std::string>(o.note));
+    BindOptText(s, 23, o.error.empty() ? std::nullopt : std::optional<std::string>(o.error));
     CAIRN_RETURN_IF_ERROR(s.Run());
     const int64_t item_id = c_.db().LastInsertRowId();
     for (const Match& m : o.findings) {
@@ -280,35 +272,41 @@ class Recorder {
   int batch_items_ = 0;
 };
 
-Out ProcessTask(const Task& t, FileHasher& hasher, const Matcher& matcher) {
+Out ProcessTask(Task& t, FileHasher& hasher, const Matcher& matcher) {
   Out o;
-  using Kind = evidence::WalkEntry::Kind;
-  const evidence::WalkEntry& e = t.entry;
+  using Kind = evidence::Item::Kind;
+  const evidence::Item& e = t.item;
+  o.kind = std::string(evidence::ItemKindName(e.kind));
+  o.mtime = e.mtime;
+  o.atime = e.atime;
+  o.ctime = e.ctime;
+  o.inode = e.inode;
+  o.deleted = e.deleted;
+  o.container_sha256 = e.container_sha256;
   if (e.kind == Kind::kError) {
-    o.kind = "error";
     o.status = "error";
     o.error = e.error.ToString();
+    if (e.encrypted) o.note = "encrypted";
     return o;
   }
-  struct stat st {};
-  if (::lstat(e.path.c_str(), &st) == 0) o.st = st;
   if (e.kind == Kind::kSymlink) {
-    o.kind = "symlink";
     o.status = "not-read";
     o.note = "symlink to " + e.symlink_target;
     return o;
   }
   if (e.kind == Kind::kSpecial) {
-    o.kind = "special";
     o.status = "not-read";
     o.note = "device, FIFO or socket";
     return o;
   }
-  if (o.st && o.st->st_size == 0) {
+  o.size = e.size;
+  if (e.is_container) o.note = "container";
+  if (e.size == 0 && !t.pre) {
     o.status = "empty";
     return o;
   }
-  FileHashRecord r = hasher.HashFile(e.path);
+  FileHashRecord r = t.pre ? std::move(*t.pre) : hasher.HashFile(e.local_path);
+  t.pre.reset();
   if (!r.error.ok()) o.error = r.error.ToString();
   MatchQuery q;
   if (r.digests) {
@@ -372,18 +370,6 @@ Result<ScanSummary> RunItems(store::Case& c, int64_t run_id, const std::vector<E
                              const ScanHooks& hooks) {
   ScanSummary sum;
   sum.run_id = run_id;
-  std::vector<Task> tasks;
-  for (size_t i = 0; i < evidence.size(); ++i) {
-    const EvidenceRef& ev = evidence[i];
-    evidence::WalkPath(ev.path, [&](const evidence::WalkEntry& e) {
-      Task t{i, ForensicPath(ev, e.path), e};
-      if (recorded.count({ev.id, t.forensic_path}) != 0) {
-        ++sum.resumed_skipped;
-        return;
-      }
-      tasks.push_back(std::move(t));
-    });
-  }
   std::vector<std::shared_ptr<const hashset::CompiledList>> compiled;
   for (const ListRef& l : lists) compiled.push_back(l.list);
   MatchOptions mo;
@@ -398,6 +384,41 @@ Result<ScanSummary> RunItems(store::Case& c, int64_t run_id, const std::vector<E
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<FileHasher>> hashers;
   for (int w = 0; w < jobs; ++w) hashers.push_back(std::make_unique<FileHasher>(ho));
+
+  // Enumerate (metadata only; container members hashed now, their bytes are not kept).
+  std::vector<Task> tasks;
+  FileHasher member_hasher(ho);
+  for (size_t i = 0; i < evidence.size(); ++i) {
+    const EvidenceRef& ev = evidence[i];
+    auto is_recorded = [&](std::string_view fp) { return recorded.count({ev.id, std::string(fp)}) != 0; };
+    evidence::SourceOptions so;
+    so.read_plain_files = false;
+    so.stop = hooks.stop;
+    so.skip = [&](std::string_view fp) {
+      if (!is_recorded(fp)) return false;
+      ++sum.resumed_skipped;
+      return true;
+    };
+    const Status visited = evidence::VisitEvidence(
+        ev.path, so, [&](const evidence::Item& item, std::span<const uint8_t> bytes) {
+          if (item.kind != evidence::Item::Kind::kFile && is_recorded(item.forensic_path)) {
+            ++sum.resumed_skipped;
+            return;
+          }
+          Task t{i, item, std::nullopt};
+          if (item.kind == evidence::Item::Kind::kFile && item.local_path.empty()) {
+            t.pre = member_hasher.HashBytes(item.forensic_path, bytes);
+          }
+          tasks.push_back(std::move(t));
+        });
+    if (!visited.ok() && visited.code() != StatusCode::kCancelled && !is_recorded(ev.label)) {
+      evidence::Item err;
+      err.kind = evidence::Item::Kind::kError;
+      err.forensic_path = ev.label;
+      err.error = visited;
+      tasks.push_back(Task{i, std::move(err), std::nullopt});
+    }
+  }
 
   Recorder rec(c, run_id);
   CAIRN_RETURN_IF_ERROR(rec.Prepare());
@@ -425,14 +446,14 @@ Result<ScanSummary> RunItems(store::Case& c, int64_t run_id, const std::vector<E
           return;
         }
         const Task& t = tasks[i];
-        Status s = rec.Record(evidence[t.evidence].id, t.forensic_path, o);
+        Status s = rec.Record(evidence[t.evidence].id, t.item.forensic_path, o);
         if (s.ok()) s = rec.MaybeCommit(options, false);
         if (!s.ok()) {
           failure = s;
           return;
         }
         ++sum.items;
-        if (o.st && o.kind == "file") sum.bytes += static_cast<uint64_t>(o.st->st_size);
+        if (o.size) sum.bytes += *o.size;
         if (!o.findings.empty()) ++sum.hits;
         sum.findings += o.findings.size();
         if (o.status == "known-good") ++sum.known_good;
