@@ -399,3 +399,42 @@ TEST(ScanSchemaTest, StartScanRecordsItemsFindingsAndAudit) {
 
 }  // namespace
 }  // namespace cairn
+
+namespace cairn {
+namespace {
+
+// Listed images inside a zip inside a zip and on a FAT image, one of them deleted: each is
+// reported with its forensic path, container digest and deleted flag.
+TEST(ScanCliTest, ArchivesAndDiskImagesWithDeletedFiles) {
+  Fixture f;
+  const fs::path d = f.dir.path();
+  fs::create_directories(d / "ev2");
+  testing::WriteFile(d / "x.ppm", GradientPpm(0));
+  testing::WriteFile(d / "y.ppm", GradientPpm(0, true));
+  const std::string q = "cd '" + d.string() + "' && ";
+  if (Sh(q + "zip -q inner.zip x.ppm && zip -q ev2/outer.zip inner.zip 2>/dev/null").exit_code != 0 ||
+      Sh(q + "dd if=/dev/zero of=ev2/disk.img bs=1M count=4 status=none && mkfs.fat ev2/disk.img >/dev/null "
+             "&& mcopy -i ev2/disk.img y.ppm ::/kept.ppm && mcopy -i ev2/disk.img x.ppm ::/gone.ppm "
+             "&& mdel -i ev2/disk.img ::/gone.ppm 2>/dev/null").exit_code != 0) {
+    GTEST_SKIP() << "zip, mkfs.fat or mtools missing; skipped";
+  }
+  EXPECT_EQ(Cairn(d, f.home, "scan ev2 --case c2 --lists test-fixture-md5,test-fixture-pdq -q").exit_code, 0);
+  std::map<std::string, nlohmann::json> by_path;
+  for (const auto& j : JsonLines(ReadText(d / "c2/findings.jsonl"))) {
+    by_path[j["forensic_path"].get<std::string>() + " " + j["rule"].get<std::string>()] = j;
+  }
+  ASSERT_TRUE(by_path.count("ev2/outer.zip/inner.zip/x.ppm md5"));
+  EXPECT_EQ(by_path["ev2/outer.zip/inner.zip/x.ppm md5"]["container_sha256"].get<std::string>().size(), 64u);
+  ASSERT_TRUE(by_path.count("ev2/disk.img/kept.ppm pdq"));
+  EXPECT_FALSE(by_path["ev2/disk.img/kept.ppm pdq"]["deleted"].get<bool>());
+  bool deleted_hit = false;
+  for (const auto& [key, j] : by_path) {
+    if (key.rfind("ev2/disk.img/", 0) == 0 && j["deleted"].get<bool>() && j["rule"] == "md5") deleted_hit = true;
+  }
+  EXPECT_TRUE(deleted_hit);  // FAT keeps the name without its first letter ("_one.ppm")
+  EXPECT_EQ(Cairn(d, f.home, "report --case c2").exit_code, 0);
+  EXPECT_NE(ReadText(d / "c2/reports/dfxml.xml").find("<cairn:deleted>true</cairn:deleted>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cairn
