@@ -1,4 +1,4 @@
-// Scan: walks evidence (folders and single files), hashes every item (FileHasher), matches it
+// Scan: visits evidence (folders, files, archives, disk images: evidence/source.h), hashes every item (FileHasher), matches it
 // against hash lists (Matcher), suppresses known-good matches and records items, findings and
 // errors in a case (store::Case, tables of module "scan", docs/SCAN.md). Recording runs on the
 // calling thread in item order, in batched transactions, so a kill loses at most one batch and
@@ -73,7 +73,7 @@ Result<ScanSummary> StartScan(store::Case& c, const std::filesystem::path& libra
                               const ScanRequest& request, const ScanHooks& hooks);
 
 // Continues the case's last run (status running or interrupted) with the evidence, lists and
-// options recorded in it, skipping items already recorded. kFailedPrecondition when the last
+// options recorded in it, skipping items already recorded. kInvalidArgument when the last
 // run is complete or a list file changed.
 Result<ScanSummary> ResumeScan(store::Case& c, const std::filesystem::path& library_home,
                                const ScanHooks& hooks);
