@@ -1,12 +1,16 @@
 // `cairn net`: chat exports → the offender network in the case. Subcommands ingest, summary,
 // person, export. Tables, identity rules, JSON fields and the ranking formula: docs/NET.md.
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cairn/chat/message.h"
+#include "cairn/hashset/library.h"
+#include "cairn/scan/matcher.h"
 #include "cairn/net/network.h"
 #include "cairn/store/case.h"
 #include "commands.h"
@@ -29,6 +33,9 @@ struct IngestArgs {
   std::string case_dir;
   std::string default_region;
   std::string date_order;
+  std::string lists_text;
+  std::string home;
+  int threshold = 31;
   std::vector<std::string> files;
   std::string format = "jsonl";
 };
@@ -40,6 +47,23 @@ int RunIngest(const IngestArgs& a) {
     auto d = chat::ParseDateOrder(a.date_order);
     if (!d) return Fail(Status::InvalidArgument("bad --date-order '" + a.date_order + "' (dmy, mdy, ymd, ydm)"));
     o.date_order = *d;
+  }
+  if (!a.lists_text.empty()) {
+    auto lib = hashset::Library::Open(a.home.empty() ? hashset::Library::DefaultHome() : std::filesystem::path(a.home));
+    if (!lib.ok()) return Fail(lib.status());
+    std::vector<std::shared_ptr<const hashset::CompiledList>> lists;
+    for (size_t start = 0; start <= a.lists_text.size();) {
+      const size_t comma = std::min(a.lists_text.find(',', start), a.lists_text.size());
+      if (comma > start) {
+        auto list = (*lib)->OpenList(a.lists_text.substr(start, comma - start));
+        if (!list.ok()) return Fail(list.status());
+        lists.push_back(*list);
+      }
+      start = comma + 1;
+    }
+    scan::MatchOptions mo;
+    mo.pdq_threshold = a.threshold;
+    o.matcher = std::make_shared<scan::Matcher>(std::move(lists), mo);
   }
   auto c = store::Case::Open(a.case_dir, true);
   if (!c.ok()) return Fail(c.status());
@@ -71,15 +95,17 @@ int RunIngest(const IngestArgs& a) {
       j["media"] = r->media;
       j["links"] = r->links;
       j["attachments_hashed"] = r->attachments_hashed;
+      j["known_hits"] = r->known_hits;
       j["notes"] = r->notes;
       Print(JsonLine(j));
     } else if (r->already_ingested) {
       std::printf("%s: already ingested (export %lld), nothing done\n", f.c_str(), static_cast<long long>(r->export_id));
     } else {
-      std::printf("%s: %llu chats, %llu messages, %llu new people, %llu media, %llu links, %llu attachments hashed\n",
+      std::printf("%s: %llu chats, %llu messages, %llu new people, %llu media, %llu links, %llu attachments hashed, %llu known\n",
                   f.c_str(), static_cast<unsigned long long>(r->chats), static_cast<unsigned long long>(r->messages),
                   static_cast<unsigned long long>(r->people_new), static_cast<unsigned long long>(r->media),
-                  static_cast<unsigned long long>(r->links), static_cast<unsigned long long>(r->attachments_hashed));
+                  static_cast<unsigned long long>(r->links), static_cast<unsigned long long>(r->attachments_hashed),
+                  static_cast<unsigned long long>(r->known_hits));
       for (const std::string& n : r->notes) std::printf("  %s\n", n.c_str());
     }
   }
@@ -147,6 +173,9 @@ void RegisterNetCommand(CLI::App& app) {
   ingest->add_option("--case", ia->case_dir, "Case folder")->required();
   ingest->add_option("--default-region", ia->default_region, "ISO 3166 region for numbers written without '+'");
   ingest->add_option("--date-order", ia->date_order, "dmy, mdy, ymd or ydm when a WhatsApp file is ambiguous");
+  ingest->add_option("--lists,-l", ia->lists_text, "Hash lists (name or name@version, comma-separated) to match attachments against");
+  ingest->add_option("--home", ia->home, "Library folder (default $CAIRN_HOME, else ~/.local/share/cairn)");
+  ingest->add_option("--threshold", ia->threshold, "PDQ match threshold (Hamming distance, inclusive)")->capture_default_str();
   ingest->add_option("--format", ia->format, "jsonl or text")->check(CLI::IsMember({"jsonl", "text"}))->capture_default_str();
   ingest->add_option("exports", ia->files, "Export files")->required()->check(CLI::ExistingFile);
   ingest->callback([ia] { throw CommandResult{RunIngest(*ia)}; });

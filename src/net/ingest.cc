@@ -1,5 +1,6 @@
 // `cairn net ingest`: chat exports → net_* tables in the case (see docs/NET.md).
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 #include <set>
@@ -15,6 +16,7 @@
 #include "cairn/core/hex.h"
 #include "cairn/extract/extractor.h"
 #include "cairn/net/network.h"
+#include "cairn/scan/file_hasher.h"
 #include "cairn/store/database.h"
 #include "net_internal.h"
 
@@ -55,6 +57,7 @@ CREATE INDEX net_links_person ON net_links(person_id);
 CREATE INDEX net_links_url ON net_links(url);
 CREATE INDEX net_memberships_person ON net_memberships(person_id);
 )sql",
+    "ALTER TABLE net_media ADD COLUMN pdq TEXT; ALTER TABLE net_media ADD COLUMN pdq_quality INTEGER;",
 };
 
 struct Membership {
@@ -73,6 +76,8 @@ struct PendingMedia {
 struct AttachmentDigest {
   uint64_t size = 0;
   FileDigests digests;
+  std::optional<pdq::PdqHash> pdq;
+  std::string known_hits;  // "list@version entry N: rule distance D <= threshold T; ..."
 };
 
 std::string Basename(const std::string& s) {
@@ -315,8 +320,9 @@ class Ingester {
 
   Status ResolveMedia() {
     CAIRN_ASSIGN_OR_RETURN(Statement ins, db_.Prepare(
-        "INSERT INTO net_media(media_key, name, size, md5, sha1, sha256) VALUES(?,?,?,?,?,?) "
-        "ON CONFLICT(media_key) DO NOTHING"));
+        "INSERT INTO net_media(media_key, name, size, md5, sha1, sha256, pdq, pdq_quality, known_hits)"
+        " VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(media_key) DO UPDATE SET known_hits=excluded.known_hits"
+        " WHERE excluded.known_hits<>'' AND net_media.known_hits=''"));
     CAIRN_ASSIGN_OR_RETURN(Statement get, db_.Prepare("SELECT media_id FROM net_media WHERE media_key=?"));
     CAIRN_ASSIGN_OR_RETURN(Statement upd, db_.Prepare("UPDATE net_messages SET media_id=? WHERE message_id=?"));
     for (const PendingMedia& pm : pending_media_) {
@@ -337,8 +343,17 @@ class Ingester {
         CAIRN_RETURN_IF_ERROR(ins.BindText(4, d->digests.md5.ToHex()));
         CAIRN_RETURN_IF_ERROR(ins.BindText(5, d->digests.sha1.ToHex()));
         CAIRN_RETURN_IF_ERROR(ins.BindText(6, d->digests.sha256.ToHex()));
+        if (d->pdq) {
+          CAIRN_RETURN_IF_ERROR(ins.BindText(7, d->pdq->hash.ToHex()));
+          CAIRN_RETURN_IF_ERROR(ins.BindInt(8, d->pdq->quality));
+        } else {
+          CAIRN_RETURN_IF_ERROR(ins.BindNull(7));
+          CAIRN_RETURN_IF_ERROR(ins.BindNull(8));
+        }
+        CAIRN_RETURN_IF_ERROR(ins.BindText(9, d->known_hits));
       } else {
-        for (int i = 3; i <= 6; ++i) CAIRN_RETURN_IF_ERROR(ins.BindNull(i));
+        for (int i = 3; i <= 8; ++i) CAIRN_RETURN_IF_ERROR(ins.BindNull(i));
+        CAIRN_RETURN_IF_ERROR(ins.BindText(9, ""));
       }
       CAIRN_RETURN_IF_ERROR(ins.Run());
       CAIRN_RETURN_IF_ERROR(get.BindText(1, key));
@@ -357,16 +372,52 @@ class Ingester {
 
   Status OnAttachment(const chat::AttachmentFile& file, chat::AttachmentReader& reader) {
     if (!options_.hash_attachments) return Status::Ok();
-    MultiDigester digester;
+    std::vector<uint8_t> bytes;
     std::vector<uint8_t> buf(1 << 16);
+    MultiDigester digester;
     uint64_t size = 0;
+    bool whole = true;
     for (;;) {
       CAIRN_ASSIGN_OR_RETURN(size_t n, reader.Read(buf));
       if (n == 0) break;
       digester.Update(std::span<const uint8_t>(buf.data(), n));
       size += n;
+      if (whole && size <= options_.max_attachment_bytes) {
+        bytes.insert(bytes.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+      } else {
+        whole = false;
+        bytes.clear();
+      }
     }
-    AttachmentDigest d{size, digester.Finish()};
+    AttachmentDigest d{size, digester.Finish(), std::nullopt, ""};
+    scan::MatchQuery q;
+    q.md5 = d.digests.md5;
+    q.sha1 = d.digests.sha1;
+    q.sha256 = d.digests.sha256;
+    if (whole) {
+      if (!hasher_) {
+        scan::HashOptions ho;
+        ho.dihedral = options_.matcher != nullptr;
+        hasher_ = std::make_unique<scan::FileHasher>(ho);
+      }
+      scan::FileHashRecord rec = hasher_->HashBytes(file.name, bytes);
+      if (rec.pdq) {
+        d.pdq = rec.pdq;
+        q.pdq = rec.pdq->hash;
+        q.pdq_quality = rec.pdq->quality;
+        q.pdq_dihedral = rec.pdq_dihedral;
+      }
+    }
+    if (options_.matcher) {
+      CAIRN_ASSIGN_OR_RETURN(std::vector<scan::Match> hits, options_.matcher->Find(q));
+      for (const scan::Match& m : hits) {
+        if (!d.known_hits.empty()) d.known_hits += "; ";
+        d.known_hits += m.list->info().name + "@" + m.list->info().version + " entry " + std::to_string(m.entry_id) +
+                        ": " + std::string(scan::MatchRuleName(m.rule)) + " distance " + std::to_string(m.distance) +
+                        " <= threshold " + std::to_string(m.threshold);
+      }
+      if (!hits.empty()) ++result_.known_hits;
+    }
     attachments_[file.name] = d;
     attachments_.emplace(Basename(file.name), d);
     ++result_.attachments_hashed;
@@ -438,6 +489,25 @@ class Ingester {
         "UPDATE net_media SET (first_person, first_chat, first_time, first_message) = "
         "(SELECT person_id, chat_id, time, message_id FROM net_messages m WHERE m.media_id = net_media.media_id "
         "ORDER BY time, message_id LIMIT 1)"));
+    // Posters of media matching a list are flagged in the shared registry (with the evidence).
+    CAIRN_ASSIGN_OR_RETURN(Statement flagged, db_.Prepare(
+        "SELECT m.person_id, group_concat(DISTINCT x.known_hits), p.display_name, p.e164 FROM net_messages m"
+        " JOIN net_media x USING(media_id) JOIN net_people p USING(person_id)"
+        " WHERE x.known_hits<>'' AND m.person_id IS NOT NULL AND m.chat_id IN"
+        " (SELECT chat_id FROM net_chats WHERE export_id=?) GROUP BY m.person_id"));
+    CAIRN_RETURN_IF_ERROR(flagged.BindInt(1, export_id_));
+    std::vector<std::array<std::string, 4>> to_flag;
+    for (;;) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, flagged.Step());
+      if (!row) break;
+      to_flag.push_back({std::string(flagged.ColumnText(0)), std::string(flagged.ColumnText(1)),
+                         std::string(flagged.ColumnText(2)), std::string(flagged.ColumnText(3))});
+    }
+    for (const auto& f : to_flag) {
+      std::string reason = "posted media matching a hash list (net): " + f[1];
+      if (reason.size() > 2000) reason = reason.substr(0, 2000) + "...";
+      CAIRN_RETURN_IF_ERROR(c_.UpsertPerson(f[0], f[2], f[3], "", true, reason));
+    }
     return Status::Ok();
   }
 
@@ -446,6 +516,7 @@ class Ingester {
   IngestOptions options_;
   extract::Extractor phones_, urls_;
   std::unique_ptr<Statement> insert_message_, insert_link_;
+  std::unique_ptr<scan::FileHasher> hasher_;
   int64_t export_id_ = 0;
   int64_t chat_id_ = 0;
   std::string chat_title_;
@@ -584,7 +655,8 @@ Result<IngestResult> IngestExport(store::Case& c, const std::filesystem::path& p
   }
   CAIRN_RETURN_IF_ERROR(c.AppendAudit("net.ingest", "{\"path\":" + JsonString(r.path) + ",\"sha256\":\"" + r.sha256 +
                                                          "\",\"chats\":" + std::to_string(r.chats) +
-                                                         ",\"messages\":" + std::to_string(r.messages) + "}"));
+                                                         ",\"messages\":" + std::to_string(r.messages) +
+                                                         ",\"known_hits\":" + std::to_string(r.known_hits) + "}"));
   CAIRN_RETURN_IF_ERROR(tx.Commit());
   return r;
 }

@@ -1,8 +1,12 @@
+#include <archive.h>
+#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 
+#include "cairn/core/digest.h"
+#include "cairn/hashset/library.h"
 #include "cairn/net/network.h"
 #include "cairn/store/case.h"
 #include "cairn_test_support.h"
@@ -191,6 +195,76 @@ TEST(NetFixtures, SharedChatExportsIngest) {
   }
   EXPECT_TRUE(ExportGraph(*c, ExportFormat::kNeo4jCsv, out / "neo").ok());
   EXPECT_TRUE(std::filesystem::exists(out / "neo" / "edges.csv"));
+}
+
+}  // namespace
+}  // namespace cairn::net
+
+namespace cairn::net {
+namespace {
+
+std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& members) {
+  std::string buf(1 << 20, '\0');
+  size_t used = 0;
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  EXPECT_EQ(archive_write_open_memory(a, buf.data(), buf.size(), &used), ARCHIVE_OK);
+  for (const auto& [name, bytes] : members) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK);
+    EXPECT_EQ(archive_write_data(a, bytes.data(), bytes.size()), static_cast<la_ssize_t>(bytes.size()));
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  buf.resize(used);
+  return buf;
+}
+
+TEST(NetMedia, SameBytesInTwoGroupsLinkThemAndMatchAList) {
+  cairn::testing::TempDir dir;
+  const std::string bytes = "benign synthetic attachment bytes, not an image";
+  cairn::testing::WriteFile(dir / "WhatsApp Chat - Alpha.zip",
+                            MakeZip({{"_chat.txt", "20/03/2021, 09:00 - +92 300 1234567: IMG-001.jpg (file attached)\n"
+                                                   "20/03/2021, 09:01 - +1 613-555-0123: hi\n"},
+                                     {"IMG-001.jpg", bytes}}));
+  cairn::testing::WriteFile(dir / "WhatsApp Chat - Beta.zip",
+                            MakeZip({{"_chat.txt", "21/03/2021, 10:00 - +1 613-555-0123: IMG-777.jpg (file attached)\n"},
+                                     {"IMG-777.jpg", bytes}}));
+  // A hash list holding the attachment's MD5.
+  const Md5 md5 = DigestBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size())).md5;
+  cairn::testing::WriteFile(dir / "list.md5", md5.ToHex() + "  planted.jpg\n");
+  auto lib = hashset::Library::Open(dir / "library");
+  ASSERT_TRUE(lib.ok()) << lib.status().ToString();
+  ASSERT_TRUE((*lib)->Import(dir / "list.md5", "planted", "1", {}).ok());
+  auto list = (*lib)->OpenList("planted");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  IngestOptions o;
+  o.matcher = std::make_shared<scan::Matcher>(std::vector<std::shared_ptr<const hashset::CompiledList>>{*list},
+                                              scan::MatchOptions{});
+  auto c = NewCase(dir);
+  auto a = IngestExport(*c, dir / "WhatsApp Chat - Alpha.zip", o);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->attachments_hashed, 1u);
+  EXPECT_EQ(a->known_hits, 1u);
+  auto b = IngestExport(*c, dir / "WhatsApp Chat - Beta.zip", o);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_media"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_media WHERE first_person='tel:+923001234567'"
+                      " AND known_hits LIKE 'planted@1 entry %: md5 distance 0 <= threshold 0'"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM people WHERE flagged=1"), 2);
+  auto s = Summarize(*c);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->linked_groups.size(), 1u);
+  EXPECT_EQ(s->linked_groups[0].shared_media, 1u);
+  EXPECT_EQ(s->linked_groups[0].shared_people, 1u);  // +1 613 is in both
+  ASSERT_FALSE(s->distributors.empty());
+  EXPECT_EQ(s->distributors[0].person_id, "tel:+923001234567");  // first poster outranks the re-poster
+  EXPECT_EQ(s->distributors[0].known_hits, 1u);
 }
 
 }  // namespace

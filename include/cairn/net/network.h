@@ -7,12 +7,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cairn/chat/message.h"
 #include "cairn/core/status.h"
+#include "cairn/scan/matcher.h"
 #include "cairn/store/case.h"
 
 namespace cairn::net {
@@ -23,7 +25,11 @@ Status EnsureSchema(store::Case& c);
 struct IngestOptions {
   std::string default_region;                   // ISO 3166 for numbers written without '+'
   std::optional<chat::DateOrder> date_order;    // WhatsApp: when the file does not decide
-  bool hash_attachments = true;                 // zip members: MD5/SHA-1/SHA-256
+  bool hash_attachments = true;                 // zip members: MD5/SHA-1/SHA-256 and PDQ (images)
+  // Attachments are matched against these lists (nullptr: none). Posters of matching media are
+  // flagged in the shared people registry with the list, rule, distance and threshold.
+  std::shared_ptr<const scan::Matcher> matcher;
+  uint64_t max_attachment_bytes = uint64_t{256} << 20;  // larger ones are digested, not decoded
 };
 
 struct IngestResult {
@@ -37,6 +43,7 @@ struct IngestResult {
   uint64_t links = 0;
   uint64_t media = 0;           // media messages
   uint64_t attachments_hashed = 0;
+  uint64_t known_hits = 0;      // attachments matching a list
   std::vector<std::string> notes;  // parser decisions (date order, skipped lines)
 };
 
