@@ -304,6 +304,59 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
       return a.people < b.people;
     });
     for (size_t i = 0; i < s.communities.size(); ++i) s.communities[i].id = static_cast<int>(i + 1);
+    // Brandes (2001), "A faster algorithm for betweenness centrality": BFS from every node.
+    const int total = static_cast<int>(adj.size());
+    std::vector<std::vector<int>> nb(total);
+    for (int i = 0; i < total; ++i) {
+      for (auto& [j, w] : adj[i]) nb[i].push_back(j);
+    }
+    std::vector<double> bc(total, 0.0), delta(total);
+    std::vector<int64_t> sigma(total);
+    std::vector<int> dist(total), stack;
+    std::vector<std::vector<int>> pred(total);
+    std::vector<int> queue;
+    for (int src = 0; src < total; ++src) {
+      std::fill(sigma.begin(), sigma.end(), 0);
+      std::fill(dist.begin(), dist.end(), -1);
+      std::fill(delta.begin(), delta.end(), 0.0);
+      for (auto& p : pred) p.clear();
+      stack.clear();
+      queue.assign(1, src);
+      sigma[src] = 1;
+      dist[src] = 0;
+      for (size_t qi = 0; qi < queue.size(); ++qi) {
+        const int v = queue[qi];
+        stack.push_back(v);
+        for (int w : nb[v]) {
+          if (dist[w] < 0) {
+            dist[w] = dist[v] + 1;
+            queue.push_back(w);
+          }
+          if (dist[w] == dist[v] + 1) {
+            sigma[w] += sigma[v];
+            pred[w].push_back(v);
+          }
+        }
+      }
+      for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
+        const int w = *it;
+        for (int v : pred[w]) delta[v] += static_cast<double>(sigma[v]) / static_cast<double>(sigma[w]) * (1.0 + delta[w]);
+        if (w != src) bc[w] += delta[w];
+      }
+    }
+    const double norm = total > 2 ? static_cast<double>(total - 1) * static_cast<double>(total - 2) : 1.0;
+    std::map<std::string, std::string> names_of;
+    CAIRN_RETURN_IF_ERROR(Query(db, "SELECT person_id, display_name FROM net_people",
+        [&](const Statement& st) { names_of[Text(st, 0)] = Text(st, 1); }));
+    for (int i = 0; i < np; ++i) {
+      // Undirected: each pair counted twice above, so bc/2 over (n-1)(n-2)/2 = bc / norm.
+      s.brokers.push_back({names[i], names_of[names[i]], static_cast<uint64_t>(nb[i].size()), bc[i] / norm});
+    }
+    std::stable_sort(s.brokers.begin(), s.brokers.end(), [](const Broker& a, const Broker& b) {
+      if (a.betweenness != b.betweenness) return a.betweenness > b.betweenness;
+      return a.person_id < b.person_id;
+    });
+    if (s.brokers.size() > options.top_distributors) s.brokers.resize(options.top_distributors);
   }
   return s;
 }
@@ -353,6 +406,12 @@ std::string SummaryToJson(const Summary& s) {
   Json comms = Json::array();
   for (const Community& c : s.communities) comms.push_back({{"id", c.id}, {"size", c.people.size()}, {"people", c.people}});
   j["communities"] = comms;
+  Json brokers = Json::array();
+  for (const Broker& b : s.brokers) {
+    brokers.push_back({{"person_id", b.person_id}, {"display_name", b.display_name}, {"groups", b.groups},
+                       {"betweenness", b.betweenness}});
+  }
+  j["brokers"] = brokers;
   return j.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -403,6 +462,15 @@ std::string SummaryToText(const Summary& s) {
     line("communities (Louvain on person–group membership): " + std::to_string(s.communities.size()));
     for (size_t i = 0; i < s.communities.size() && i < 10; ++i) {
       line("  #" + std::to_string(s.communities[i].id) + ": " + std::to_string(s.communities[i].people.size()) + " people");
+    }
+  }
+  if (!s.brokers.empty()) {
+    line("");
+    line("brokers (betweenness on the person–group graph):");
+    for (const Broker& b : s.brokers) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.4f", b.betweenness);
+      line("  " + std::string(buf) + "  " + b.person_id + " (" + b.display_name + "): " + std::to_string(b.groups) + " groups");
     }
   }
   return out;

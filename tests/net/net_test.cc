@@ -78,6 +78,10 @@ TEST(NetSynthetic, SummaryGivesThePlantedFacts) {
     EXPECT_EQ(d.groups_reached, static_cast<uint64_t>(groups));
     EXPECT_EQ(d.links_shared, static_cast<uint64_t>(groups));
   }
+  // The distributor in most groups brokers most.
+  ASSERT_FALSE(s->brokers.empty());
+  EXPECT_EQ(s->brokers[0].person_id, "tel:" + sc.people[7].e164);
+  EXPECT_EQ(s->brokers[0].groups, sc.people[7].groups.size());
   // Links: mega.nz is the only hosting platform.
   ASSERT_EQ(s->platforms.size(), 1u);
   EXPECT_EQ(s->platforms[0].platform, "MEGA");
@@ -149,6 +153,24 @@ TEST(NetIngest, AllOrNothing) {
   auto ok = IngestExport(*c, dir / "a.txt");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->messages, 50u);
+}
+
+TEST(NetAnalytics, BetweennessOnAPath) {
+  // A in G1, B in G1 and G2, C in G2: the bipartite graph is the path A-G1-B-G2-C.
+  TempDir dir;
+  cairn::testing::WriteFile(dir / "g1.txt", "20/03/2021, 09:00 - +92 300 1234567: a\n20/03/2021, 09:01 - +1 613-555-0123: b\n");
+  cairn::testing::WriteFile(dir / "g2.txt", "20/03/2021, 09:00 - +1 613-555-0123: b\n20/03/2021, 09:01 - +44 7400 123456: c\n");
+  auto c = NewCase(dir);
+  ASSERT_TRUE(IngestExport(*c, dir / "g1.txt").ok());
+  ASSERT_TRUE(IngestExport(*c, dir / "g2.txt").ok());
+  auto s = Summarize(*c);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->brokers.size(), 3u);
+  EXPECT_EQ(s->brokers[0].person_id, "tel:+16135550123");
+  EXPECT_NEAR(s->brokers[0].betweenness, 4.0 / 6.0, 1e-9);  // 4 of the 6 pairs of other nodes
+  EXPECT_EQ(s->brokers[0].groups, 2u);
+  EXPECT_EQ(s->brokers[1].betweenness, 0.0);
+  ASSERT_EQ(s->communities.size(), 2u);
 }
 
 TEST(NetEvents, JoinedAndLeftAreRecorded) {

@@ -96,6 +96,15 @@ struct Community {
   std::vector<std::string> people;  // sorted
 };
 
+// A person's position in the person–group membership graph: degree = groups the person is in;
+// betweenness = Brandes' betweenness on that bipartite graph (unweighted, normalised by
+// (n-1)(n-2)/2), i.e. how much the person brokers between groups.
+struct Broker {
+  std::string person_id, display_name;
+  uint64_t groups = 0;
+  double betweenness = 0;
+};
+
 struct Summary {
   uint64_t groups = 0, people = 0, weak_people = 0, messages = 0, media = 0, links = 0;
   uint64_t people_with_country = 0;
@@ -105,6 +114,7 @@ struct Summary {
   std::vector<PlatformCount> platforms;   // by links descending
   std::vector<GroupLink> linked_groups;
   std::vector<Community> communities;
+  std::vector<Broker> brokers;  // by betweenness descending (top_distributors of them)
 };
 
 struct SummaryOptions {
