@@ -156,6 +156,7 @@ int RunExport(const ExportArgs& a) {
   net::ExportFormat f = a.format == "gexf"       ? net::ExportFormat::kGexf
                         : a.format == "json"      ? net::ExportFormat::kJson
                         : a.format == "neo4j-csv" ? net::ExportFormat::kNeo4jCsv
+                        : a.format == "svg"       ? net::ExportFormat::kSvg
                                                   : net::ExportFormat::kGraphMl;
   Status s = net::ExportGraph(**c, f, a.output);
   if (!s.ok()) return Fail(s);
@@ -196,8 +197,8 @@ void RegisterNetCommand(CLI::App& app) {
   auto ea = std::make_shared<ExportArgs>();
   CLI::App* exp = net->add_subcommand("export", "Export the network graph");
   exp->add_option("--case", ea->case_dir, "Case folder")->required();
-  exp->add_option("--format", ea->format, "graphml, gexf, json or neo4j-csv")
-      ->check(CLI::IsMember({"graphml", "gexf", "json", "neo4j-csv"}))->capture_default_str();
+  exp->add_option("--format", ea->format, "graphml, gexf, json, neo4j-csv or svg (picture of the group–person graph)")
+      ->check(CLI::IsMember({"graphml", "gexf", "json", "neo4j-csv", "svg"}))->capture_default_str();
   exp->add_option("--output,-o", ea->output, "Output file (neo4j-csv: folder); default standard output");
   exp->callback([ea] { throw CommandResult{RunExport(*ea)}; });
 }

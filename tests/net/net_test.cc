@@ -211,7 +211,7 @@ TEST(NetFixtures, SharedChatExportsIngest) {
   // Telegram link entity → platform Telegram.
   EXPECT_GE(Count(*c, "SELECT count(*) FROM net_links WHERE platform='Telegram'"), 1);
   TempDir out;
-  for (auto f : {ExportFormat::kGraphMl, ExportFormat::kGexf, ExportFormat::kJson}) {
+  for (auto f : {ExportFormat::kGraphMl, ExportFormat::kGexf, ExportFormat::kJson, ExportFormat::kSvg}) {
     EXPECT_TRUE(ExportGraph(*c, f, out / "g.out").ok());
     EXPECT_GT(std::filesystem::file_size(out / "g.out"), 100u);
   }

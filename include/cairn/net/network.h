@@ -145,9 +145,10 @@ struct PersonReport {
 Result<PersonReport> GetPerson(store::Case& c, const std::string& id);
 std::string PersonToJson(const PersonReport& p);
 
-enum class ExportFormat { kGraphMl, kGexf, kJson, kNeo4jCsv };
+enum class ExportFormat { kGraphMl, kGexf, kJson, kNeo4jCsv, kSvg };
 // kNeo4jCsv writes nodes.csv and edges.csv into the folder `out`; the others write the file `out`
-// (or standard output when out is empty or "-").
+// (or standard output when out is empty or "-"). kSvg draws the group–person graph: groups on a
+// circle, each person at the centre of their groups (deterministic), coloured by attributed country.
 Status ExportGraph(store::Case& c, ExportFormat format, const std::filesystem::path& out);
 
 }  // namespace cairn::net
