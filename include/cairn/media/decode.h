@@ -30,7 +30,8 @@ struct DecodeOptions {
   // HEIF/AVIF are always shown as libheif presents them (irot/imir applied; EXIF ignored).
   bool apply_exif_orientation = false;
   // Fast mode for JPEG only: when > 0, libjpeg-turbo scales in the DCT domain to the smallest
-  // M/8 (M = 1..8) whose output keeps BOTH dimensions >= this. Other formats ignore it.
+  // 1/8, 1/4, 1/2 or 1 whose output keeps BOTH dimensions >= this (only these scales use
+  // libjpeg-turbo's fast IDCTs, and they keep PDQ closest to exact). Other formats ignore it.
   int jpeg_min_dimension = 0;
 };
 

@@ -29,7 +29,7 @@ struct HashOptions {
   uint64_t max_image_bytes = uint64_t{1} << 30;
 };
 
-inline constexpr int kFastJpegMinDimension = 512;
+inline constexpr int kFastJpegMinDimension = 1024;
 
 struct FileHashRecord {
   std::filesystem::path path;
