@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 
 #include "cairn/chat/whatsapp.h"
 #include "cairn/net/network.h"

@@ -503,9 +503,19 @@ class Ingester {
       to_flag.push_back({std::string(flagged.ColumnText(0)), std::string(flagged.ColumnText(1)),
                          std::string(flagged.ColumnText(2)), std::string(flagged.ColumnText(3))});
     }
+    CAIRN_ASSIGN_OR_RETURN(Statement prior, db_.Prepare("SELECT flagged, flag_reason FROM people WHERE person_id=?"));
     for (const auto& f : to_flag) {
       std::string reason = "posted media matching a hash list (net): " + f[1];
       if (reason.size() > 2000) reason = reason.substr(0, 2000) + "...";
+      // Keep another module's reason: append ours unless it is already there.
+      CAIRN_RETURN_IF_ERROR(prior.BindText(1, f[0]));
+      CAIRN_ASSIGN_OR_RETURN(bool has_prior, prior.Step());
+      if (has_prior && prior.ColumnInt(0) != 0) {
+        const std::string old(prior.ColumnText(1));
+        if (old.find(reason) != std::string::npos) reason = old;
+        else if (!old.empty()) reason = old + " | " + reason;
+      }
+      prior.Reset();
       CAIRN_RETURN_IF_ERROR(c_.UpsertPerson(f[0], f[2], f[3], "", true, reason));
     }
     return Status::Ok();
