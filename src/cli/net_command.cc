@@ -173,7 +173,8 @@ void RegisterNetCommand(CLI::App& app) {
   CLI::App* ingest = net->add_subcommand("ingest", "Ingest WhatsApp .txt/.zip and Telegram JSON exports into the case");
   ingest->add_option("--case", ia->case_dir, "Case folder")->required();
   ingest->add_option("--default-region", ia->default_region, "ISO 3166 region for numbers written without '+'");
-  ingest->add_option("--date-order", ia->date_order, "dmy, mdy, ymd or ydm when a WhatsApp file is ambiguous");
+  ingest->add_option("--date-order", ia->date_order, "dmy, mdy, ymd or ydm when a WhatsApp file is ambiguous")
+      ->check(CLI::IsMember({"dmy", "mdy", "ymd", "ydm"}, CLI::ignore_case));
   ingest->add_option("--lists,-l", ia->lists_text, "Hash lists (name or name@version, comma-separated) to match attachments against");
   ingest->add_option("--home", ia->home, "Library folder (default $CAIRN_HOME, else ~/.local/share/cairn)");
   ingest->add_option("--threshold", ia->threshold, "PDQ match threshold (Hamming distance, inclusive)")->capture_default_str();

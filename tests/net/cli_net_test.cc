@@ -82,7 +82,7 @@ TEST(NetCli, ExitCodes) {
   cairn::testing::WriteFile(dir / "bad.json", "{\"chats\": [oops");
   const std::string case_dir = Quote((dir / "case").string());
   EXPECT_EQ(Cairn("net ingest --case " + case_dir + " " + Quote((dir / "bad.json").string())).exit_code, 1);
-  EXPECT_EQ(Cairn("net ingest --case " + case_dir + " --date-order xyz " + Quote((dir / "bad.json").string())).exit_code, 1);
+  EXPECT_EQ(Cairn("net ingest --case " + case_dir + " --date-order xyz " + Quote((dir / "bad.json").string())).exit_code, 2);
   EXPECT_EQ(Cairn("net export --case " + case_dir + " --format png").exit_code, 2);
   EXPECT_EQ(Cairn("net person --case " + case_dir + " nobody").exit_code, 1);
 }
