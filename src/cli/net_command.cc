@@ -35,6 +35,7 @@ struct IngestArgs {
   std::string date_order;
   std::string lists_text;
   std::string home;
+  std::string platform = "whatsapp";
   int threshold = 31;
   std::vector<std::string> files;
   std::string format = "jsonl";
@@ -43,6 +44,7 @@ struct IngestArgs {
 int RunIngest(const IngestArgs& a) {
   net::IngestOptions o;
   o.default_region = a.default_region;
+  o.text_platform = a.platform == "signal" ? chat::Platform::kSignal : chat::Platform::kWhatsApp;
   if (!a.date_order.empty()) {
     auto d = chat::ParseDateOrder(a.date_order);
     if (!d) return Fail(Status::InvalidArgument("bad --date-order '" + a.date_order + "' (dmy, mdy, ymd, ydm)"));
@@ -175,6 +177,8 @@ void RegisterNetCommand(CLI::App& app) {
   ingest->add_option("--default-region", ia->default_region, "ISO 3166 region for numbers written without '+'");
   ingest->add_option("--date-order", ia->date_order, "dmy, mdy, ymd or ydm when a WhatsApp file is ambiguous")
       ->check(CLI::IsMember({"dmy", "mdy", "ymd", "ydm"}, CLI::ignore_case));
+  ingest->add_option("--platform", ia->platform, "Text exports are from: whatsapp or signal")
+      ->check(CLI::IsMember({"whatsapp", "signal"}))->capture_default_str();
   ingest->add_option("--lists,-l", ia->lists_text, "Hash lists (name or name@version, comma-separated) to match attachments against");
   ingest->add_option("--home", ia->home, "Library folder (default $CAIRN_HOME, else ~/.local/share/cairn)");
   ingest->add_option("--threshold", ia->threshold, "PDQ match threshold (Hamming distance, inclusive)")->capture_default_str();

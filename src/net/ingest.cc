@@ -610,7 +610,8 @@ Result<IngestResult> IngestExport(store::Case& c, const std::filesystem::path& p
         "INSERT INTO net_exports(path, sha256, format, ingested_utc) VALUES(?,?,?,?)"));
     CAIRN_RETURN_IF_ERROR(st.BindText(1, result.path));
     CAIRN_RETURN_IF_ERROR(st.BindText(2, result.sha256));
-    CAIRN_RETURN_IF_ERROR(st.BindText(3, is_json ? "telegram_json" : "whatsapp"));
+    CAIRN_RETURN_IF_ERROR(st.BindText(3, is_json ? std::string("telegram_json")
+                                                 : std::string(chat::PlatformName(options.text_platform))));
     CAIRN_RETURN_IF_ERROR(st.BindText(4, store::UtcNowIso8601()));
     CAIRN_RETURN_IF_ERROR(st.Run());
     in.export_id_ = c.db().LastInsertRowId();
@@ -629,8 +630,9 @@ Result<IngestResult> IngestExport(store::Case& c, const std::filesystem::path& p
   } else {
     chat::WhatsAppOptions wo;
     wo.date_order = options.date_order;
+    wo.platform = options.text_platform;
     chat::Chat meta;
-    meta.platform = chat::Platform::kWhatsApp;
+    meta.platform = options.text_platform;
     meta.source = path.string();
     std::string title = chat::ChatNameFromFileName(path.filename().string());
     if (title.empty()) title = path.stem().string();

@@ -173,6 +173,17 @@ TEST(NetAnalytics, BetweennessOnAPath) {
   ASSERT_EQ(s->communities.size(), 2u);
 }
 
+TEST(NetIngest, SignalTextExportIsRecordedAsSignal) {
+  TempDir dir;
+  cairn::testing::WriteFile(dir / "s.txt", "[2019-12-24, 12:23] +49 1512 3456789: hi\n");
+  auto c = NewCase(dir);
+  IngestOptions o;
+  o.text_platform = chat::Platform::kSignal;
+  ASSERT_TRUE(IngestExport(*c, dir / "s.txt", o).ok());
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_chats WHERE platform='signal'"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people WHERE person_id='tel:+4915123456789' AND region='DE'"), 1);
+}
+
 TEST(NetEvents, JoinedAndLeftAreRecorded) {
   TempDir dir;
   cairn::testing::WriteFile(dir / "a.txt",

@@ -25,6 +25,9 @@ Status EnsureSchema(store::Case& c);
 struct IngestOptions {
   std::string default_region;                   // ISO 3166 for numbers written without '+'
   std::optional<chat::DateOrder> date_order;    // WhatsApp: when the file does not decide
+  // Platform recorded for text exports (kSignal for Signal's Markdown-style export, which the
+  // WhatsApp grammar reads).
+  chat::Platform text_platform = chat::Platform::kWhatsApp;
   bool hash_attachments = true;                 // zip members: MD5/SHA-1/SHA-256 and PDQ (images)
   // Attachments are matched against these lists (nullptr: none). Posters of matching media are
   // flagged in the shared people registry with the list, rule, distance and threshold.
