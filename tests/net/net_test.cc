@@ -184,6 +184,25 @@ TEST(NetIngest, SignalTextExportIsRecordedAsSignal) {
   EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people WHERE person_id='tel:+4915123456789' AND region='DE'"), 1);
 }
 
+TEST(NetIdentity, TelegramContactsGivePhonesAndIdsOtherwise) {
+  TempDir dir;
+  cairn::testing::WriteFile(dir / "result.json", R"({
+  "contacts": {"list": [{"user_id": 111, "first_name": "Ann", "phone_number": "+92 300 1234567", "date_unixtime": "1600000000"}]},
+  "chats": {"list": [{"name": "Club", "type": "private_supergroup", "id": 9, "messages": [
+    {"id": 1, "type": "message", "date_unixtime": "1600000100", "from": "Ann", "from_id": "user111", "text": "see https://mega.nz/file/x"},
+    {"id": 2, "type": "message", "date_unixtime": "1600000200", "from": "Bob", "from_id": "user222", "text": "ok"}
+  ]}]}
+})");
+  auto c = NewCase(dir);
+  auto r = IngestExport(*c, dir / "result.json");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages WHERE person_id='tel:+923001234567'"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages WHERE person_id='tg:222'"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_people WHERE person_id='tg:222' AND weak=0 AND country=''"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_links WHERE person_id='tel:+923001234567' AND platform='MEGA'"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_chats WHERE title='Club' AND platform='telegram'"), 1);
+}
+
 TEST(NetEvents, JoinedAndLeftAreRecorded) {
   TempDir dir;
   cairn::testing::WriteFile(dir / "a.txt",
