@@ -13,6 +13,15 @@ struct CommandResult {
   int exit_code = 0;
 };
 
+// The PDQ rule's options, shared by every command that matches against lists (match, scan).
+struct MatchRuleArgs {
+  int threshold = 31;
+  int min_quality = 50;
+  bool no_dihedral = false;
+  bool fast = false;
+};
+void AddMatchRuleOptions(CLI::App* cmd, MatchRuleArgs& args);
+
 void RegisterHashCommand(CLI::App& app);
 void RegisterHashsetCommand(CLI::App& app);
 void RegisterMatchCommand(CLI::App& app);

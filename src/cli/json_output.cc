@@ -1,5 +1,7 @@
 #include "json_output.h"
 
+#include <algorithm>
+
 #include "cairn/core/hex.h"
 
 namespace cairn::cli {
@@ -62,6 +64,16 @@ std::string CsvField(std::string_view value) {
     out += c;
   }
   out += '"';
+  return out;
+}
+
+std::vector<std::string> SplitCommaList(std::string_view text) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.emplace_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
-// Output helpers shared by the CLI commands: JSON values for paths (lossless for names that are
-// not UTF-8) and CSV quoting. Every command's records are documented in docs/CLI.md.
+// Helpers shared by the CLI commands: JSON values for paths (lossless for names that are not
+// UTF-8), CSV quoting, and splitting comma-separated option values. Every command's records are documented in docs/CLI.md.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cairn::cli {
 
@@ -24,5 +25,8 @@ std::string JsonLine(const Json& record);
 
 // RFC 4180 field: quoted when it holds a separator, quote, CR or LF.
 std::string CsvField(std::string_view value);
+
+// "a,b@2,,c" -> {"a", "b@2", "c"}: the comma-separated values of options such as --lists.
+std::vector<std::string> SplitCommaList(std::string_view text);
 
 }  // namespace cairn::cli

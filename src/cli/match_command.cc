@@ -27,10 +27,7 @@ struct MatchArgs {
   std::string md5, sha1, sha256, pdq;
   bool stdin_hashes = false;
   bool all = false;
-  bool no_dihedral = false;
-  int threshold = 31;
-  int min_quality = 50;
-  bool fast = false;
+  MatchRuleArgs rule;
   int jobs = 0;
   std::string format = "jsonl";
   bool quiet = false;
@@ -165,8 +162,8 @@ int RunFileMatches(const MatchArgs& a, const scan::Matcher& matcher) {
     });
   }
   scan::HashOptions options;
-  options.dihedral = !a.no_dihedral;
-  options.fast = a.fast;
+  options.dihedral = !a.rule.no_dihedral;
+  options.fast = a.rule.fast;
   const int jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<scan::FileHasher>> hashers;
   for (int w = 0; w < jobs; ++w) hashers.push_back(std::make_unique<scan::FileHasher>(options));
@@ -243,26 +240,32 @@ int RunMatch(const MatchArgs& a) {
                                                    : std::filesystem::path(a.home));
   if (!lib.ok()) return Fail(lib.status(), "library");
   std::vector<std::shared_ptr<const hashset::CompiledList>> lists;
-  std::vector<std::string> specs;
-  for (size_t start = 0; start <= a.lists_text.size();) {
-    const size_t comma = std::min(a.lists_text.find(',', start), a.lists_text.size());
-    if (comma > start) specs.push_back(a.lists_text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  for (const std::string& spec : specs) {
+  for (const std::string& spec : SplitCommaList(a.lists_text)) {
     auto list = (*lib)->OpenList(spec);
     if (!list.ok()) return Fail(list.status(), spec);
     lists.push_back(*list);
   }
   scan::MatchOptions options;
-  options.pdq_threshold = a.threshold;
-  options.min_quality = a.min_quality;
-  options.dihedral = !a.no_dihedral;
+  options.pdq_threshold = a.rule.threshold;
+  options.min_quality = a.rule.min_quality;
+  options.dihedral = !a.rule.no_dihedral;
   const scan::Matcher matcher(std::move(lists), options);
   return by_hash ? RunHashQueries(a, matcher) : RunFileMatches(a, matcher);
 }
 
 }  // namespace
+
+void AddMatchRuleOptions(CLI::App* cmd, MatchRuleArgs& r) {
+  cmd->add_option("--threshold", r.threshold, "PDQ match when distance <= this")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  cmd->add_option("--min-quality", r.min_quality, "Ignore PDQ hashes of lower quality")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  cmd->add_flag("--no-dihedral", r.no_dihedral,
+                "Match PDQ hashes only as they are, not their 8 rotations/mirrors");
+  cmd->add_flag("--fast", r.fast, "Fast JPEG decoding (see docs/PDQ.md)");
+}
 
 void RegisterMatchCommand(CLI::App& app) {
   auto a = std::make_shared<MatchArgs>();
@@ -283,14 +286,7 @@ void RegisterMatchCommand(CLI::App& app) {
   cmd->add_flag("--stdin", a->stdin_hashes,
                 "Read hashes from standard input, one per line: 'md5|sha1|sha256|pdq HEX' or a bare MD5/SHA-1");
   cmd->add_flag("--all", a->all, "Also output a record for files (or hashes) without a match");
-  cmd->add_option("--threshold", a->threshold, "PDQ match when distance <= this")
-      ->check(CLI::Range(0, 256))
-      ->capture_default_str();
-  cmd->add_option("--min-quality", a->min_quality, "Ignore PDQ hashes of lower quality")
-      ->check(CLI::Range(0, 100))
-      ->capture_default_str();
-  cmd->add_flag("--no-dihedral", a->no_dihedral, "Match the PDQ hash only as it is, not its 8 rotations/mirrors");
-  cmd->add_flag("--fast", a->fast, "Fast JPEG decoding (see docs/PDQ.md)");
+  AddMatchRuleOptions(cmd, a->rule);
   cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: one per core)");
   cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
   cmd->add_flag("--quiet,-q", a->quiet, "No summary line on stderr");

@@ -54,14 +54,10 @@ int RunIngest(const IngestArgs& a) {
     auto lib = hashset::Library::Open(a.home.empty() ? hashset::Library::DefaultHome() : std::filesystem::path(a.home));
     if (!lib.ok()) return Fail(lib.status());
     std::vector<std::shared_ptr<const hashset::CompiledList>> lists;
-    for (size_t start = 0; start <= a.lists_text.size();) {
-      const size_t comma = std::min(a.lists_text.find(',', start), a.lists_text.size());
-      if (comma > start) {
-        auto list = (*lib)->OpenList(a.lists_text.substr(start, comma - start));
-        if (!list.ok()) return Fail(list.status());
-        lists.push_back(*list);
-      }
-      start = comma + 1;
+    for (const std::string& spec : SplitCommaList(a.lists_text)) {
+      auto list = (*lib)->OpenList(spec);
+      if (!list.ok()) return Fail(list.status());
+      lists.push_back(*list);
     }
     scan::MatchOptions mo;
     mo.pdq_threshold = a.threshold;

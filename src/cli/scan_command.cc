@@ -13,6 +13,7 @@
 #include "cairn/scan/scan.h"
 #include "cairn/store/case.h"
 #include "commands.h"
+#include "json_output.h"
 
 namespace cairn::cli {
 namespace {
@@ -27,10 +28,7 @@ struct ScanArgs {
   std::string lists_text;
   std::string home;
   int jobs = 0;
-  int threshold = 31;
-  int min_quality = 50;
-  bool no_dihedral = false;
-  bool fast = false;
+  MatchRuleArgs rule;
   bool quiet = false;
   bool resume = false;
   std::string format = "jsonl";
@@ -86,16 +84,12 @@ int RunScan(const ScanArgs& a) {
     if (a.resume) return scan::ResumeScan(c, home, hooks);
     scan::ScanRequest req;
     for (const std::string& e : a.evidence) req.evidence.emplace_back(e);
-    for (size_t start = 0; start <= a.lists_text.size();) {
-      const size_t comma = std::min(a.lists_text.find(',', start), a.lists_text.size());
-      if (comma > start) req.lists.push_back(a.lists_text.substr(start, comma - start));
-      start = comma + 1;
-    }
+    req.lists = SplitCommaList(a.lists_text);
     req.options.jobs = a.jobs;
-    req.options.threshold = a.threshold;
-    req.options.min_quality = a.min_quality;
-    req.options.dihedral = !a.no_dihedral;
-    req.options.fast = a.fast;
+    req.options.threshold = a.rule.threshold;
+    req.options.min_quality = a.rule.min_quality;
+    req.options.dihedral = !a.rule.no_dihedral;
+    req.options.fast = a.rule.fast;
     return scan::StartScan(c, home, req, hooks);
   }();
   sigaction(SIGINT, &old, nullptr);
@@ -133,14 +127,7 @@ void RegisterScanCommand(CLI::App& app) {
   cmd->add_option("--home", a->home, "Library folder (default $CAIRN_HOME, else ~/.local/share/cairn)");
   cmd->add_flag("--resume", a->resume, "Continue the case's last run (interrupted or killed)");
   cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: one per core)");
-  cmd->add_option("--threshold", a->threshold, "PDQ match when distance <= this")
-      ->check(CLI::Range(0, 256))
-      ->capture_default_str();
-  cmd->add_option("--min-quality", a->min_quality, "Ignore PDQ hashes of lower quality")
-      ->check(CLI::Range(0, 100))
-      ->capture_default_str();
-  cmd->add_flag("--no-dihedral", a->no_dihedral, "Match PDQ hashes only as they are, not rotated/mirrored");
-  cmd->add_flag("--fast", a->fast, "Fast JPEG decoding (see docs/PDQ.md)");
+  AddMatchRuleOptions(cmd, a->rule);
   cmd->add_flag("--quiet,-q", a->quiet, "No progress or summary on stderr");
   cmd->add_option("--format", a->format, "findings file format")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
   cmd->callback([a] { throw CommandResult{RunScan(*a)}; });
