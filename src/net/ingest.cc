@@ -11,6 +11,7 @@
 
 #include "cairn/chat/telegram.h"
 #include "cairn/chat/whatsapp.h"
+#include "cairn/core/time.h"
 #include "cairn/core/digest.h"
 #include "cairn/core/file.h"
 #include "cairn/core/hex.h"
@@ -612,7 +613,7 @@ Result<IngestResult> IngestExport(store::Case& c, const std::filesystem::path& p
     CAIRN_RETURN_IF_ERROR(st.BindText(2, result.sha256));
     CAIRN_RETURN_IF_ERROR(st.BindText(3, is_json ? std::string("telegram_json")
                                                  : std::string(chat::PlatformName(options.text_platform))));
-    CAIRN_RETURN_IF_ERROR(st.BindText(4, store::UtcNowIso8601()));
+    CAIRN_RETURN_IF_ERROR(st.BindText(4, UtcNow()));
     CAIRN_RETURN_IF_ERROR(st.Run());
     in.export_id_ = c.db().LastInsertRowId();
   }

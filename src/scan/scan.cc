@@ -17,6 +17,7 @@
 #include "cairn/core/digest.h"
 #include "cairn/core/file.h"
 #include "cairn/core/parallel.h"
+#include "cairn/core/time.h"
 #include "cairn/evidence/source.h"
 #include "cairn/hashset/library.h"
 #include "cairn/media/media_type.h"
@@ -346,7 +347,7 @@ Status FinishRun(store::Case& c, int64_t run_id, const ScanSummary& s) {
   CAIRN_ASSIGN_OR_RETURN(store::Statement u,
                          c.db().Prepare("UPDATE scan_runs SET status=?, finished_utc=? WHERE id=?"));
   CAIRN_RETURN_IF_ERROR(u.BindText(1, s.interrupted ? "interrupted" : "complete"));
-  CAIRN_RETURN_IF_ERROR(u.BindText(2, store::UtcNowIso8601()));
+  CAIRN_RETURN_IF_ERROR(u.BindText(2, UtcNow()));
   CAIRN_RETURN_IF_ERROR(u.BindInt(3, run_id));
   CAIRN_RETURN_IF_ERROR(u.Run());
   Json d;
@@ -530,7 +531,7 @@ Result<ScanSummary> StartScan(store::Case& c, const fs::path& library_home, cons
                            c.db().Prepare("INSERT INTO scan_runs(actor, started_utc, cairn_version, "
                                           "options_json, status) VALUES(?,?,?,?,'running')"));
     CAIRN_RETURN_IF_ERROR(r.BindText(1, Actor()));
-    CAIRN_RETURN_IF_ERROR(r.BindText(2, store::UtcNowIso8601()));
+    CAIRN_RETURN_IF_ERROR(r.BindText(2, UtcNow()));
     CAIRN_RETURN_IF_ERROR(r.BindText(3, CAIRN_VERSION));
     CAIRN_RETURN_IF_ERROR(r.BindText(4, ScanOptionsJson(request.options)));
     CAIRN_RETURN_IF_ERROR(r.Run());

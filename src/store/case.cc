@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <ctime>
 #include <span>
 #include <string>
 #include <system_error>
 
 #include "cairn/core/digest.h"
+#include "cairn/core/time.h"
 
 namespace cairn::store {
 namespace {
@@ -54,15 +54,6 @@ std::string ActorName() {
 }
 
 }  // namespace
-
-std::string UtcNowIso8601() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 Result<int64_t> SchemaVersion(Database& db, std::string_view module) {
   CAIRN_RETURN_IF_ERROR(db.Exec(
@@ -135,7 +126,7 @@ Status Case::AppendAudit(std::string_view action, std::string_view detail) {
   } else {
     e.seq = 1;
   }
-  e.time_utc = UtcNowIso8601();
+  e.time_utc = UtcNow();
   e.actor = ActorName();
   e.action = std::string(action);
   e.detail = std::string(detail);

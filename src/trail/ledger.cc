@@ -12,6 +12,7 @@
 
 #include "cairn/core/file.h"
 #include "cairn/core/hex.h"
+#include "cairn/core/time.h"
 #include "cairn/store/case.h"
 #include "cairn/store/database.h"
 #include "trail_schema.h"
@@ -691,7 +692,7 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
     CAIRN_RETURN_IF_ERROR(f.BindInt(6, static_cast<int64_t>(report.duplicates)));
     CAIRN_RETURN_IF_ERROR(f.BindInt(10, static_cast<int64_t>(report.possible_duplicates)));
     CAIRN_RETURN_IF_ERROR(f.BindInt(7, static_cast<int64_t>(report.bad_rows.size())));
-    CAIRN_RETURN_IF_ERROR(f.BindText(8, store::UtcNowIso8601()));
+    CAIRN_RETURN_IF_ERROR(f.BindText(8, UtcNow()));
     CAIRN_RETURN_IF_ERROR(options.statement_account.empty() ? f.BindNull(9)
                                                             : f.BindText(9, options.statement_account));
     CAIRN_RETURN_IF_ERROR(ctx(f.Run()));

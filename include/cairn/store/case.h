@@ -65,7 +65,5 @@ class Case {
   std::unique_ptr<Database> db_;
 };
 
-// The current UTC time as ISO 8601 with seconds ("2026-11-29T04:10:00Z").
-std::string UtcNowIso8601();
 
 }  // namespace cairn::store
