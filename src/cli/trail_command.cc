@@ -32,6 +32,16 @@ void Emit(const Json& j) {
   std::fputc('\n', stdout);
 }
 
+// One `bad_row` record: a row of a ledger file that was reported and skipped.
+void EmitBadRow(const std::filesystem::path& file, const trail::BadRow& b) {
+  Json j;
+  j["record"] = "bad_row";
+  AddPath(j, "path", file);
+  j["line"] = b.line;
+  j["message"] = b.message;
+  Emit(j);
+}
+
 int Fail(const Status& s) {
   std::fprintf(stderr, "cairn trail: %s\n", s.ToString().c_str());
   return 1;
@@ -126,14 +136,7 @@ int RunIngest(const IngestArgs& a) {
       j["bad_rows"] = r->bad_rows.size();
       j["time_kind"] = std::string(trail::TimeKindName(r->time_kind));
       Emit(j);
-      for (const trail::BadRow& b : r->bad_rows) {
-        Json k;
-        k["record"] = "bad_row";
-        AddPath(k, "path", f);
-        k["line"] = b.line;
-        k["message"] = b.message;
-        Emit(k);
-      }
+      for (const trail::BadRow& b : r->bad_rows) EmitBadRow(f, b);
     } else {
       if (r->already_ingested) {
         std::printf("%s: already ingested (file %lld), nothing done\n", f.c_str(), static_cast<long long>(r->file_id));
@@ -176,12 +179,7 @@ void EmitLinks(const trail::LinkReport& r, const std::string& format, const std:
   }
   for (const trail::BadRow& b : r.bad_rows) {
     if (format == "jsonl") {
-      Json j;
-      j["record"] = "bad_row";
-      AddPath(j, "path", path);
-      j["line"] = b.line;
-      j["message"] = b.message;
-      Emit(j);
+      EmitBadRow(path, b);
     } else {
       std::printf("%s: line %llu: %s\n", path.c_str(), static_cast<unsigned long long>(b.line), b.message.c_str());
     }
