@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "readers.h"
@@ -388,93 +389,91 @@ class VicsReader final : public ReaderBase {
     return false;
   }
 
-  bool ParseAlternativeHashes(od::value v, Entry& e, std::string& why, simdjson::error_code& err) {
-    od::array arr;
+  // Visits an array of objects: on_field(key, value) for each field of each object, then
+  // on_object_end() after each object; either returns false to stop with an error. A value that
+  // is not an array is skipped, as readers skip absent lists.
+  template <typename OnField, typename OnObjectEnd>
+  static bool ForEachArrayObject(od::value v, simdjson::error_code& err, OnField on_field,
+                                 OnObjectEnd on_object_end) {
     od::json_type t;
     if ((err = v.type().get(t))) return false;
     if (t != od::json_type::array) return true;
+    od::array arr;
     if ((err = v.get_array().get(arr))) return false;
     for (auto item_result : arr) {
       od::object item;
       if ((err = item_result.get_object().get(item))) return false;
-      std::string name, value, text;
-      bool is_null;
       for (auto f : item) {
         od::field field;
         if ((err = std::move(f).get(field))) return false;
         std::string_view key;
         if ((err = field.unescaped_key().get(key))) return false;
-        if (key != "HashName" && key != "HashValue") continue;
-        std::string& dst = key == "HashName" ? name : value;
-        ScalarText(field.value(), text, is_null, err);
-        if (err) return false;
-        dst = std::string(Trim(text));
+        if (!on_field(key, field.value())) return false;
       }
-      if (value.empty()) continue;
-      if (EqualsIgnoreCase(name, "SHA256") || EqualsIgnoreCase(name, "SHA-256")) {
-        if (!ParseDigestField("AlternativeHashes SHA256", value, e.sha256, why)) return false;
-      } else if (EqualsIgnoreCase(name, "SHA1") || EqualsIgnoreCase(name, "SHA-1")) {
-        if (!ParseDigestField("AlternativeHashes SHA1", value, e.sha1, why)) return false;
-      } else if (EqualsIgnoreCase(name, "PDQ")) {
-        if (!ParsePdqField(value, e.pdq, why)) return false;
-      } else if (!name.empty()) {
-        if (!e.FindVendorHash(name)) e.vendor_hashes.push_back({name, value});
-      }
+      if (!on_object_end()) return false;
     }
     return true;
+  }
+
+  // Reads a (name, value) pair object such as {"HashName": .., "HashValue": ..}: the field
+  // named `name_key` goes to name, `value_key` to value (trimmed when `trim`).
+  static auto PairFieldReader(std::string_view name_key, std::string_view value_key,
+                              std::string& name, std::string& value, bool trim,
+                              simdjson::error_code& err) {
+    return [=, &name, &value, &err](std::string_view key, od::value field_value) {
+      if (key != name_key && key != value_key) return true;
+      std::string text;
+      bool is_null;
+      ScalarText(field_value, text, is_null, err);
+      if (err) return false;
+      (key == name_key ? name : value) = trim ? std::string(Trim(text)) : text;
+      return true;
+    };
+  }
+
+  bool ParseAlternativeHashes(od::value v, Entry& e, std::string& why, simdjson::error_code& err) {
+    std::string name, value;
+    return ForEachArrayObject(
+        v, err, PairFieldReader("HashName", "HashValue", name, value, true, err), [&] {
+          std::string hash_name = std::exchange(name, {});
+          std::string hash_value = std::exchange(value, {});
+          if (hash_value.empty()) return true;
+          if (EqualsIgnoreCase(hash_name, "SHA256") || EqualsIgnoreCase(hash_name, "SHA-256"))
+            return ParseDigestField("AlternativeHashes SHA256", hash_value, e.sha256, why);
+          if (EqualsIgnoreCase(hash_name, "SHA1") || EqualsIgnoreCase(hash_name, "SHA-1"))
+            return ParseDigestField("AlternativeHashes SHA1", hash_value, e.sha1, why);
+          if (EqualsIgnoreCase(hash_name, "PDQ")) return ParsePdqField(hash_value, e.pdq, why);
+          if (!hash_name.empty() && !e.FindVendorHash(hash_name))
+            e.vendor_hashes.push_back({hash_name, hash_value});
+          return true;
+        });
   }
 
   bool ParseMediaFiles(od::value v, Entry& e, simdjson::error_code& err) {
-    od::json_type t;
-    if ((err = v.type().get(t))) return false;
-    if (t != od::json_type::array) return true;
-    od::array arr;
-    if ((err = v.get_array().get(arr))) return false;
-    std::string text;
-    bool is_null;
-    for (auto item_result : arr) {
-      od::object item;
-      if ((err = item_result.get_object().get(item))) return false;
-      for (auto f : item) {
-        od::field field;
-        if ((err = std::move(f).get(field))) return false;
-        std::string_view key;
-        if ((err = field.unescaped_key().get(key))) return false;
-        if (key != "FileName" || e.file_name) continue;
-        if (ScalarText(field.value(), text, is_null, err) && !text.empty()) e.file_name = text;
-        if (err) return false;
-      }
-    }
-    return true;
+    return ForEachArrayObject(
+        v, err,
+        [&](std::string_view key, od::value field_value) {
+          if (key != "FileName" || e.file_name) return true;
+          std::string text;
+          bool is_null;
+          if (ScalarText(field_value, text, is_null, err) && !text.empty()) e.file_name = text;
+          return !err;
+        },
+        [] { return true; });
   }
 
   bool ParseMediaMetadata(od::value v, Entry& e, std::string& why, simdjson::error_code& err) {
-    od::json_type t;
-    if ((err = v.type().get(t))) return false;
-    if (t != od::json_type::array) return true;
-    od::array arr;
-    if ((err = v.get_array().get(arr))) return false;
-    std::string text;
-    bool is_null;
-    for (auto item_result : arr) {
-      od::object item;
-      if ((err = item_result.get_object().get(item))) return false;
-      std::string name, value;
-      for (auto f : item) {
-        od::field field;
-        if ((err = std::move(f).get(field))) return false;
-        std::string_view key;
-        if ((err = field.unescaped_key().get(key))) return false;
-        if (key != "PropertyName" && key != "PropertyValue") continue;
-        std::string& dst = key == "PropertyName" ? name : value;
-        ScalarText(field.value(), text, is_null, err);
-        if (err) return false;
-        dst = text;
-      }
-      if (name == kPdqQualityProperty && !ParseQualityField(value, e.pdq_quality, why)) return false;
-      if (name == "Cairn:Category") meta_category_ = value;
-    }
-    return true;
+    std::string name, value;
+    return ForEachArrayObject(
+        v, err, PairFieldReader("PropertyName", "PropertyValue", name, value, false, err), [&] {
+          std::string property = std::exchange(name, {});
+          std::string property_value = std::exchange(value, {});
+          if (property == kPdqQualityProperty &&
+              !ParseQualityField(property_value, e.pdq_quality, why))
+            return false;
+          if (property == "Cairn:Category") meta_category_ = property_value;
+          return true;
+        });
   }
 
   MappedInput in_;
