@@ -11,6 +11,7 @@
 
 namespace cairn::cli {
 void RegisterExtractCommand(CLI::App& app);  // extract_command.cc
+void RegisterAuditCommand(CLI::App& app);    // audit_command.cc
 }  // namespace cairn::cli
 
 int main(int argc, char** argv) {
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   cairn::cli::RegisterTrailCommands(app);
   cairn::cli::RegisterExtractCommand(app);
   cairn::cli::RegisterNetCommand(app);
+  cairn::cli::RegisterAuditCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const cairn::cli::CommandResult& result) {

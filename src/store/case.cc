@@ -1,12 +1,15 @@
 #include "cairn/store/case.h"
 
 #include <sqlite3.h>
+#include <pwd.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <span>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "cairn/core/digest.h"
 #include "cairn/core/time.h"
@@ -48,12 +51,25 @@ void AppendField(std::string& out, std::string_view field) {
   out += ';';
 }
 
-std::string ActorName() {
-  if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
-  return "cairn";
-}
-
 }  // namespace
+
+std::string ActorName() {
+  // The account the kernel runs us as, not $USER (which any caller can set).
+  const uid_t uid = ::geteuid();
+  std::string user = "uid " + std::to_string(uid);
+  std::vector<char> buf(16384);
+  passwd pw{};
+  passwd* found = nullptr;
+  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    user = found->pw_name;
+  }
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) == 0 && host[0] != '\0') {
+    user.push_back('@');
+    user.append(host.data());
+  }
+  return user;
+}
 
 Result<int64_t> SchemaVersion(Database& db, std::string_view module) {
   CAIRN_RETURN_IF_ERROR(db.Exec(
@@ -144,15 +160,14 @@ Status Case::AppendAudit(std::string_view action, std::string_view detail) {
   return ins.Run();
 }
 
-Status Case::VerifyAuditLog() {
+Result<std::vector<AuditEntry>> Case::ReadAuditLog() {
   CAIRN_ASSIGN_OR_RETURN(Statement q, db_->Prepare(
       "SELECT seq, time_utc, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY seq"));
-  std::string prev;
-  int64_t expected_seq = 1;
+  std::vector<AuditEntry> rows;
   while (true) {
     CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
-    AuditEntry e;
+    AuditEntry& e = rows.emplace_back();
     e.seq = q.ColumnInt(0);
     e.time_utc = std::string(q.ColumnText(1));
     e.actor = std::string(q.ColumnText(2));
@@ -160,6 +175,15 @@ Status Case::VerifyAuditLog() {
     e.detail = std::string(q.ColumnText(4));
     e.prev_hash = std::string(q.ColumnText(5));
     e.hash = std::string(q.ColumnText(6));
+  }
+  return rows;
+}
+
+Status Case::VerifyAuditLog() {
+  CAIRN_ASSIGN_OR_RETURN(std::vector<AuditEntry> rows, ReadAuditLog());
+  std::string prev;
+  int64_t expected_seq = 1;
+  for (const AuditEntry& e : rows) {
     const std::string where = db_->path().string() + ": audit_log row " + std::to_string(e.seq);
     if (e.seq != expected_seq) {
       return Status::Corrupt(where + ": expected row " + std::to_string(expected_seq) +

@@ -196,3 +196,38 @@ TEST(CliExtractTest, JsonlGoldenWithOffsets) {
 
 }  // namespace
 }  // namespace cairn
+
+namespace cairn {
+namespace {
+
+// The audit log lists what ran on a case, and an edit made behind Cairn's back (raw SQL with the
+// append-only triggers dropped) turns the verdict to broken with exit status 1.
+TEST(CliAuditTest, ListsRowsAndDetectsTampering) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "chat.txt",
+                     "12/01/2024, 10:00 - +91 98765 43210: hello\n"
+                     "12/01/2024, 10:01 - +44 7700 900123: hi\n");
+  ASSERT_EQ(RunCairn(dir.path(), "net ingest --case c --date-order dmy chat.txt").exit_code, 0);
+  const CliRun ok = RunCairn(dir.path(), "audit --case c --format jsonl");
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_NE(ok.out.find("{\"record\":\"audit\",\"seq\":1,"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("\"action\":\"net.ingest\""), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("\"detail\":{\"path\":\"chat.txt\""), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("{\"record\":\"verdict\",\"rows\":1,\"chain_intact\":true,\"head\":\""),
+            std::string::npos)
+      << ok.out;
+
+  const std::string tamper = "cd '" + dir.path().string() +
+                             "' && sqlite3 c/case.db \"DROP TRIGGER audit_log_no_update; "
+                             "UPDATE audit_log SET actor='someone else' WHERE seq=1\"";
+  ASSERT_EQ(std::system(tamper.c_str()), 0);
+  const CliRun bad = RunCairn(dir.path(), "audit --case c --format jsonl");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("\"chain_intact\":false"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("audit_log row 1: content does not match its hash"), std::string::npos)
+      << bad.out;
+  EXPECT_EQ(RunCairn(dir.path(), "audit --case no-such-case").exit_code, 1);
+}
+
+}  // namespace
+}  // namespace cairn

@@ -149,6 +149,15 @@ TEST(AuditLog, ChainVerifiesAndIsAppendOnly) {
   EXPECT_FALSE((*c)->db().Exec("UPDATE audit_log SET detail='x' WHERE seq=2").ok());
   EXPECT_FALSE((*c)->db().Exec("DELETE FROM audit_log WHERE seq=2").ok());
   EXPECT_TRUE((*c)->VerifyAuditLog().ok());
+  auto rows = (*c)->ReadAuditLog();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 5u);
+  EXPECT_EQ((*rows)[3].seq, 4);
+  EXPECT_EQ((*rows)[3].action, "test.step");
+  EXPECT_EQ((*rows)[3].detail, "detail 3");
+  EXPECT_EQ((*rows)[3].prev_hash, (*rows)[2].hash);
+  EXPECT_EQ((*rows)[3].hash, AuditRowHash((*rows)[3]));
+  EXPECT_EQ((*rows)[0].prev_hash, "");
 }
 
 // Someone with raw SQLite access drops the triggers and edits history: the chain finds it.

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cairn/core/status.h"
 #include "cairn/store/database.h"
@@ -29,12 +30,16 @@ Result<int64_t> SchemaVersion(Database& db, std::string_view module);
 struct AuditEntry {
   int64_t seq = 0;
   std::string time_utc;  // ISO 8601, e.g. 2026-11-29T04:10:00Z
-  std::string actor;     // user name or "cairn"
+  std::string actor;     // ActorName() of the process that wrote the row
   std::string action;    // e.g. "trail.ingest"
   std::string detail;    // free text or JSON
   std::string prev_hash; // hex SHA-256 of the previous row ("" for the first)
   std::string hash;      // hex SHA-256 of this row
 };
+
+// Who runs this process, for audit rows and run logs: "account@host" from the effective uid
+// (getpwuid_r, "uid N" when the account has no name) and gethostname.
+std::string ActorName();
 
 // The chained hash of one audit row (exposed so tests and other stores compute it identically).
 std::string AuditRowHash(const AuditEntry& entry);
@@ -49,6 +54,8 @@ class Case {
 
   // Appends one audit row. Called inside a caller's Transaction it commits or rolls back with it.
   Status AppendAudit(std::string_view action, std::string_view detail);
+  // Every audit row in order (a case holds one row per command run, so this stays small).
+  Result<std::vector<AuditEntry>> ReadAuditLog();
   // OK when every row's hash matches its content and its predecessor; kCorrupt naming the first
   // bad row otherwise.
   Status VerifyAuditLog();
