@@ -217,6 +217,14 @@ TEST(CliAuditTest, ListsRowsAndDetectsTampering) {
             std::string::npos)
       << ok.out;
 
+  // Regression: trail.link wrote the mapping file's name into its JSON detail unescaped.
+  testing::WriteFile(dir / "map \"q\".csv", "account,person\nACC1,tel:+919876543210\n");
+  ASSERT_EQ(RunCairn(dir.path(), "trail link --case c --no-auto 'map \"q\".csv'").exit_code, 0);
+  const CliRun linked = RunCairn(dir.path(), "audit --case c --format jsonl");
+  EXPECT_NE(linked.out.find("\"detail\":{\"path\":\"map \\\"q\\\".csv\",\"links\":1}"),
+            std::string::npos)
+      << linked.out;
+
   const std::string tamper = "cd '" + dir.path().string() +
                              "' && sqlite3 c/case.db \"DROP TRIGGER audit_log_no_update; "
                              "UPDATE audit_log SET actor='someone else' WHERE seq=1\"";
