@@ -93,17 +93,21 @@ int RunIngest(const IngestArgs& a) {
       j["media"] = r->media;
       j["links"] = r->links;
       j["attachments_hashed"] = r->attachments_hashed;
+      j["attachments_missing"] = r->attachments_missing;
+      j["attachments_omitted"] = r->attachments_omitted;
       j["known_hits"] = r->known_hits;
       j["notes"] = r->notes;
       Print(JsonLine(j));
     } else if (r->already_ingested) {
       std::printf("%s: already ingested (export %lld), nothing done\n", f.c_str(), static_cast<long long>(r->export_id));
     } else {
-      std::printf("%s: %llu chats, %llu messages, %llu new people, %llu media, %llu links, %llu attachments hashed, %llu known\n",
+      std::printf("%s: %llu chats, %llu messages, %llu new people, %llu media, %llu links, %llu attachments hashed"
+                  " (%llu missing, %llu omitted by the export), %llu known\n",
                   f.c_str(), static_cast<unsigned long long>(r->chats), static_cast<unsigned long long>(r->messages),
                   static_cast<unsigned long long>(r->people_new), static_cast<unsigned long long>(r->media),
                   static_cast<unsigned long long>(r->links), static_cast<unsigned long long>(r->attachments_hashed),
-                  static_cast<unsigned long long>(r->known_hits));
+                  static_cast<unsigned long long>(r->attachments_missing),
+                  static_cast<unsigned long long>(r->attachments_omitted), static_cast<unsigned long long>(r->known_hits));
       for (const std::string& n : r->notes) std::printf("  %s\n", n.c_str());
     }
   }

@@ -59,6 +59,9 @@ CREATE INDEX net_links_url ON net_links(url);
 CREATE INDEX net_memberships_person ON net_memberships(person_id);
 )sql",
     "ALTER TABLE net_media ADD COLUMN pdq TEXT; ALTER TABLE net_media ADD COLUMN pdq_quality INTEGER;",
+    // Media messages: "hashed" (bytes found in the export and digested), "missing" (named, not
+    // there), "omitted" (the export says it left the file out); NULL for other messages.
+    "ALTER TABLE net_messages ADD COLUMN attachment_status TEXT;",
 };
 
 struct Membership {
@@ -95,8 +98,8 @@ class Ingester {
 
   Status Prepare() {
     CAIRN_ASSIGN_OR_RETURN(Statement m, db_.Prepare(
-        "INSERT INTO net_messages(chat_id, person_id, time, zone_known, line, kind, event, attachment)"
-        " VALUES(?,?,?,?,?,?,?,?)"));
+        "INSERT INTO net_messages(chat_id, person_id, time, zone_known, line, kind, event, attachment,"
+        " attachment_status) VALUES(?,?,?,?,?,?,?,?,?)"));
     insert_message_ = std::make_unique<Statement>(std::move(m));
     CAIRN_ASSIGN_OR_RETURN(Statement l, db_.Prepare(
         "INSERT INTO net_links(message_id, chat_id, person_id, time, url, host, platform, platform_kind)"
@@ -182,6 +185,14 @@ class Ingester {
     } else {
       CAIRN_RETURN_IF_ERROR(st.BindNull(8));
     }
+    // Named attachments get "hashed" or "missing" when the chat's media are resolved.
+    const bool omitted = msg.kind == chat::MessageKind::kMedia && (msg.attachment.empty() || msg.attachment_omitted);
+    if (omitted) {
+      CAIRN_RETURN_IF_ERROR(st.BindText(9, "omitted"));
+      ++result_.attachments_omitted;
+    } else {
+      CAIRN_RETURN_IF_ERROR(st.BindNull(9));
+    }
     CAIRN_RETURN_IF_ERROR(st.Run());
     const int64_t message_id = db_.LastInsertRowId();
     ++result_.messages;
@@ -234,6 +245,12 @@ class Ingester {
   Status Event(const chat::Message& msg) {
     auto person_for = [&](const std::string& who) -> const PersonKey* {
       if (IsYou(who)) return nullptr;
+      // Telegram names the actor with an id, the targets by name only: a name is the chat member
+      // of that name (with its id and contact phone) when the parser saw one.
+      if (who == msg.event_actor && !msg.sender_id.empty()) return &Resolve(who, "", msg.sender_id);
+      if (auto it = chat_members_.find(who); it != chat_members_.end()) {
+        return &Resolve(who, it->second->phone, it->second->user_id);
+      }
       return &Resolve(who, chat::LooksLikePhoneNumber(who) ? who : "", "");
     };
     auto joined = [&](const std::string& who) {
@@ -325,7 +342,8 @@ class Ingester {
         " VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(media_key) DO UPDATE SET known_hits=excluded.known_hits"
         " WHERE excluded.known_hits<>'' AND net_media.known_hits=''"));
     CAIRN_ASSIGN_OR_RETURN(Statement get, db_.Prepare("SELECT media_id FROM net_media WHERE media_key=?"));
-    CAIRN_ASSIGN_OR_RETURN(Statement upd, db_.Prepare("UPDATE net_messages SET media_id=? WHERE message_id=?"));
+    CAIRN_ASSIGN_OR_RETURN(Statement upd, db_.Prepare(
+        "UPDATE net_messages SET media_id=?, attachment_status=? WHERE message_id=?"));
     for (const PendingMedia& pm : pending_media_) {
       std::string key;
       const AttachmentDigest* d = nullptr;
@@ -363,7 +381,9 @@ class Ingester {
       const int64_t media_id = get.ColumnInt(0);
       get.Reset();
       CAIRN_RETURN_IF_ERROR(upd.BindInt(1, media_id));
-      CAIRN_RETURN_IF_ERROR(upd.BindInt(2, pm.message_id));
+      CAIRN_RETURN_IF_ERROR(upd.BindText(2, d ? "hashed" : "missing"));
+      CAIRN_RETURN_IF_ERROR(upd.BindInt(3, pm.message_id));
+      if (!d) ++result_.attachments_missing;
       CAIRN_RETURN_IF_ERROR(upd.Run());
     }
     pending_media_.clear();
@@ -371,6 +391,17 @@ class Ingester {
     return Status::Ok();
   }
 
+  scan::FileHasher& Hasher() {
+    if (!hasher_) {
+      scan::HashOptions ho;
+      ho.dihedral = options_.matcher != nullptr;
+      ho.max_image_bytes = options_.max_attachment_bytes;
+      hasher_ = std::make_unique<scan::FileHasher>(ho);
+    }
+    return *hasher_;
+  }
+
+  // A zip member: digested while streamed, decoded (PDQ) when it fits in max_attachment_bytes.
   Status OnAttachment(const chat::AttachmentFile& file, chat::AttachmentReader& reader) {
     if (!options_.hash_attachments) return Status::Ok();
     std::vector<uint8_t> bytes;
@@ -390,24 +421,52 @@ class Ingester {
         bytes.clear();
       }
     }
-    AttachmentDigest d{size, digester.Finish(), std::nullopt, ""};
+    const FileDigests digests = digester.Finish();
+    if (!whole) return Remember(file.name, size, digests, nullptr);
+    const scan::FileHashRecord rec = Hasher().HashBytes(file.name, bytes);
+    return Remember(file.name, size, digests, &rec);
+  }
+
+  // Telegram Desktop: the chat's media messages name files relative to the export folder
+  // ("photos/photo_1@01-01-2024_10-00-00.jpg", "files/…", "video_files/…"); those present
+  // beside the JSON are hashed like zip members. Names that leave the folder are not followed.
+  Status HashFilesBeside(const std::filesystem::path& folder) {
+    if (!options_.hash_attachments) return Status::Ok();
+    std::set<std::string> done;
+    for (const PendingMedia& pm : pending_media_) {
+      if (!done.insert(pm.name).second || attachments_.count(pm.name)) continue;
+      const std::filesystem::path rel(pm.name);
+      bool inside = rel.is_relative() && !rel.empty();
+      for (const auto& part : rel) inside = inside && part != "..";
+      if (!inside) {
+        result_.notes.push_back(folder.string() + ": attachment '" + pm.name + "' is outside the export folder; not read");
+        continue;
+      }
+      const std::filesystem::path full = folder / rel;
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(full, ec)) continue;
+      const scan::FileHashRecord rec = Hasher().HashFile(full);
+      if (!rec.digests) {
+        result_.notes.push_back(full.string() + ": cannot be read (" + rec.error.ToString() + "); recorded as missing");
+        continue;
+      }
+      CAIRN_RETURN_IF_ERROR(Remember(pm.name, rec.size, *rec.digests, &rec));
+    }
+    return Status::Ok();
+  }
+
+  // Records one attachment's digests (and PDQ from `rec` when it decoded) and its list matches.
+  Status Remember(const std::string& name, uint64_t size, const FileDigests& digests, const scan::FileHashRecord* rec) {
+    AttachmentDigest d{size, digests, std::nullopt, ""};
     scan::MatchQuery q;
     q.md5 = d.digests.md5;
     q.sha1 = d.digests.sha1;
     q.sha256 = d.digests.sha256;
-    if (whole) {
-      if (!hasher_) {
-        scan::HashOptions ho;
-        ho.dihedral = options_.matcher != nullptr;
-        hasher_ = std::make_unique<scan::FileHasher>(ho);
-      }
-      scan::FileHashRecord rec = hasher_->HashBytes(file.name, bytes);
-      if (rec.pdq) {
-        d.pdq = rec.pdq;
-        q.pdq = rec.pdq->hash;
-        q.pdq_quality = rec.pdq->quality;
-        q.pdq_dihedral = rec.pdq_dihedral;
-      }
+    if (rec && rec->pdq) {
+      d.pdq = rec->pdq;
+      q.pdq = rec->pdq->hash;
+      q.pdq_quality = rec->pdq->quality;
+      q.pdq_dihedral = rec->pdq_dihedral;
     }
     if (options_.matcher) {
       CAIRN_ASSIGN_OR_RETURN(std::vector<scan::Match> hits, options_.matcher->Find(q));
@@ -419,8 +478,8 @@ class Ingester {
       }
       if (!hits.empty()) ++result_.known_hits;
     }
-    attachments_[file.name] = d;
-    attachments_.emplace(Basename(file.name), d);
+    attachments_[name] = d;
+    attachments_.emplace(Basename(name), d);
     ++result_.attachments_hashed;
     return Status::Ok();
   }
@@ -540,6 +599,8 @@ class Ingester {
   std::vector<PendingMedia> pending_media_;
   std::unordered_map<std::string, AttachmentDigest> attachments_;
   std::unordered_map<std::string, std::string> contact_phones_;
+  // Telegram: the chat's members by display name (for service messages naming targets).
+  std::unordered_map<std::string, const chat::Member*> chat_members_;
   Status sink_status_;
 };
 
@@ -625,7 +686,12 @@ Result<IngestResult> IngestExport(store::Case& c, const std::filesystem::path& p
     for (const chat::Chat& ch : ex.chats) {
       std::string title = ch.title.empty() ? path.filename().string() : ch.title;
       CAIRN_RETURN_IF_ERROR(in.BeginChat(ch, title));
+      in.chat_members_.clear();
+      for (const chat::Member& m : ch.members) {
+        if (!m.name.empty() && !m.user_id.empty()) in.chat_members_.emplace(m.name, &m);
+      }
       for (const chat::Message& m : ch.messages) CAIRN_RETURN_IF_ERROR(in.OnMessage(m));
+      CAIRN_RETURN_IF_ERROR(in.HashFilesBeside(path.parent_path()));
       CAIRN_RETURN_IF_ERROR(in.EndChat(ch));
     }
   } else {

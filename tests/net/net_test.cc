@@ -321,3 +321,115 @@ TEST(NetMedia, SameBytesInTwoGroupsLinkThemAndMatchAList) {
 
 }  // namespace
 }  // namespace cairn::net
+
+namespace cairn::net {
+namespace {
+
+// A benign generated 24-bit BMP (a gradient with a square), 64x64.
+std::string GeneratedBmp() {
+  const int w = 64, h = 64;
+  const uint32_t row = w * 3, size = 54 + row * h;
+  std::string b(size, '\0');
+  auto put32 = [&](size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) b[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  b[0] = 'B';
+  b[1] = 'M';
+  put32(2, size);
+  put32(10, 54);
+  put32(14, 40);
+  put32(18, w);
+  put32(22, h);
+  b[26] = 1;
+  b[28] = 24;
+  put32(34, row * h);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const bool square = x > 16 && x < 40 && y > 20 && y < 44;
+      const size_t at = 54 + static_cast<size_t>(y) * row + static_cast<size_t>(x) * 3;
+      b[at] = static_cast<char>(square ? 20 : x * 4);
+      b[at + 1] = static_cast<char>(square ? 200 : y * 4);
+      b[at + 2] = static_cast<char>(square ? 40 : 128);
+    }
+  }
+  return b;
+}
+
+TEST(NetTelegram, AttachmentsBesideTheJsonAreHashedLinkedAndMatched) {
+  cairn::testing::TempDir dir;
+  const std::filesystem::path ex = dir / "ChatExport_2024-01-02";
+  std::filesystem::create_directories(ex / "photos");
+  std::filesystem::create_directories(ex / "files");
+  const std::string image = GeneratedBmp();
+  const std::string notes = "benign generated file bytes";
+  cairn::testing::WriteFile(ex / "photos" / "photo_1@01-01-2024_10-00-00.jpg", image);
+  cairn::testing::WriteFile(ex / "files" / "notes.bin", notes);
+  cairn::testing::WriteFile(dir / "outside.jpg", image);
+  cairn::testing::WriteFile(ex / "result.json", R"J({"name": "Club", "type": "private_supergroup", "id": 9, "messages": [
+  {"id": 1, "type": "message", "date_unixtime": "1704103200", "from": "Ann", "from_id": "user111",
+   "photo": "photos/photo_1@01-01-2024_10-00-00.jpg", "width": 64, "height": 64, "text": ""},
+  {"id": 2, "type": "message", "date_unixtime": "1704103260", "from": "Bob", "from_id": "user222",
+   "file": "files/notes.bin", "mime_type": "application/octet-stream", "text": "notes"},
+  {"id": 3, "type": "message", "date_unixtime": "1704103320", "from": "Bob", "from_id": "user222",
+   "photo": "(File not included. Change data exporting settings to download.)", "width": 64, "height": 64, "text": ""},
+  {"id": 4, "type": "message", "date_unixtime": "1704103380", "from": "Ann", "from_id": "user111",
+   "file": "video_files/clip.mp4", "media_type": "video_file", "text": ""},
+  {"id": 5, "type": "message", "date_unixtime": "1704103440", "from": "Ann", "from_id": "user111",
+   "photo": "../outside.jpg", "text": ""}
+]})J");
+  // The same image in a WhatsApp zip, posted later by someone else.
+  cairn::testing::WriteFile(dir / "WhatsApp Chat - Beta.zip",
+                            MakeZip({{"_chat.txt", "02/01/2024, 09:00 - +92 300 1234567: IMG-777.jpg (file attached)\n"},
+                                     {"IMG-777.jpg", image}}));
+  // A list holding the file's MD5.
+  const Md5 md5 = DigestBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(notes.data()), notes.size())).md5;
+  cairn::testing::WriteFile(dir / "list.md5", md5.ToHex() + "  planted.bin\n");
+  auto lib = hashset::Library::Open(dir / "library");
+  ASSERT_TRUE(lib.ok()) << lib.status().ToString();
+  ASSERT_TRUE((*lib)->Import(dir / "list.md5", "planted", "1", {}).ok());
+  auto list = (*lib)->OpenList("planted");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  IngestOptions o;
+  o.matcher = std::make_shared<scan::Matcher>(std::vector<std::shared_ptr<const hashset::CompiledList>>{*list},
+                                              scan::MatchOptions{});
+  auto c = NewCase(dir);
+  auto t = IngestExport(*c, ex / "result.json", o);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->media, 5u);
+  EXPECT_EQ(t->attachments_hashed, 2u);
+  EXPECT_EQ(t->attachments_missing, 2u);  // clip.mp4 is not there; ../outside.jpg is not followed
+  EXPECT_EQ(t->attachments_omitted, 1u);
+  EXPECT_EQ(t->known_hits, 1u);
+  bool outside_noted = false;
+  for (const std::string& n : t->notes) outside_noted |= n.find("'../outside.jpg' is outside the export folder") != std::string::npos;
+  EXPECT_TRUE(outside_noted);
+  auto w = IngestExport(*c, dir / "WhatsApp Chat - Beta.zip", o);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_EQ(w->attachments_hashed, 1u);
+  // Every media message says what became of its file.
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages WHERE attachment_status='hashed'"), 3);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages WHERE attachment_status='missing'"
+                      " AND attachment IN ('video_files/clip.mp4', '../outside.jpg')"), 2);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages WHERE attachment_status='omitted' AND line=6"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages WHERE kind<>'media' AND attachment_status IS NOT NULL"), 0);
+  // The image: one item keyed by its SHA-256, with a PDQ hash, first posted by Ann on Telegram,
+  // linking the Telegram chat and the WhatsApp group.
+  const std::string sha = DigestBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(image.data()),
+                                                               image.size())).sha256.ToHex();
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_media WHERE media_key='sha256:" + sha + "' AND sha256='" + sha +
+                      "' AND size=" + std::to_string(image.size()) +
+                      " AND length(pdq)=64 AND first_person='tg:111'"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages m JOIN net_media x USING(media_id)"
+                      " WHERE x.media_key='sha256:" + sha + "'"), 2);
+  // The listed file: matched with distance and threshold; its poster is flagged.
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_media WHERE name='files/notes.bin'"
+                      " AND known_hits LIKE 'planted@1 entry %: md5 distance 0 <= threshold 0'"), 1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM people WHERE person_id='tg:222' AND flagged=1"), 1);
+  auto s = Summarize(*c);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->linked_groups.size(), 1u);
+  EXPECT_EQ(s->linked_groups[0].shared_media, 1u);
+}
+
+}  // namespace
+}  // namespace cairn::net

@@ -28,7 +28,8 @@ struct IngestOptions {
   // Platform recorded for text exports (kSignal for Signal's Markdown-style export, which the
   // WhatsApp grammar reads).
   chat::Platform text_platform = chat::Platform::kWhatsApp;
-  bool hash_attachments = true;                 // zip members: MD5/SHA-1/SHA-256 and PDQ (images)
+  // Zip members and files beside a Telegram JSON: MD5/SHA-1/SHA-256 and PDQ (images).
+  bool hash_attachments = true;
   // Attachments are matched against these lists (nullptr: none). Posters of matching media are
   // flagged in the shared people registry with the list, rule, distance and threshold.
   std::shared_ptr<const scan::Matcher> matcher;
@@ -45,7 +46,9 @@ struct IngestResult {
   uint64_t people_new = 0;      // people first seen in this export
   uint64_t links = 0;
   uint64_t media = 0;           // media messages
-  uint64_t attachments_hashed = 0;
+  uint64_t attachments_hashed = 0;  // zip members, files beside a Telegram JSON
+  uint64_t attachments_missing = 0;  // media messages naming a file the export does not hold
+  uint64_t attachments_omitted = 0;  // media messages whose file the export left out
   uint64_t known_hits = 0;      // attachments matching a list
   std::vector<std::string> notes;  // parser decisions (date order, skipped lines)
 };
