@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "cairn/core/file.h"
+#include "cairn/extract/feature_file.h"
 #include "cairn/extract/platforms.h"
 #include "cairn/extract/validate.h"
 
@@ -150,7 +151,11 @@ struct Extractor::Impl {
   struct ScanState {
     uint64_t ascii_pos = 0;
     uint64_t utf16_pos = 0;
+    uint64_t decode_pos = 0;  // stream signatures before this were handled
   };
+  // Bytes of the input from an absolute offset on (a stream longer than the window); empty when
+  // they cannot be read.
+  using Reread = std::function<std::vector<uint8_t>(uint64_t offset)>;
 
   // English country names by ISO 3166 code, computed once (ICU lookups are slow per call).
   std::unordered_map<std::string, std::string> country_names;
@@ -583,9 +588,10 @@ struct Extractor::Impl {
     state.utf16_pos = eof ? base + n : resume;
   }
 
-  // True when the window must be grown (see ScanAscii); UTF-16 is then scanned next time.
+  // True when the window must be grown (see ScanAscii); UTF-16 and streams are then scanned
+  // next time.
   bool ScanWindow(std::span<const uint8_t> buf, uint64_t base, uint64_t limit, bool eof, bool may_grow,
-                  ScanState& state, std::vector<Identifier>& out) const {
+                  ScanState& state, std::vector<Identifier>& out, const Reread* reread = nullptr) const {
     const std::string_view text(reinterpret_cast<const char*>(buf.data()), buf.size());
     if (ScanAscii(text, base, limit, eof, may_grow, state, out)) return true;
     if (options.scan_utf16) {
@@ -593,13 +599,92 @@ struct Extractor::Impl {
     } else {
       state.utf16_pos = state.ascii_pos;
     }
+    if (!options.decode_streams) return false;
+    // Signatures up to where the next window starts (one byte before both resume points).
+    const uint64_t done = std::min(state.ascii_pos, state.utf16_pos);
+    const uint64_t to = eof ? base + buf.size() : std::min<uint64_t>(base + buf.size(), std::max<uint64_t>(limit, done > 0 ? done - 1 : 0));
+    if (state.decode_pos < to) {
+      DecodeStreams(buf, base, static_cast<size_t>(state.decode_pos - base), static_cast<size_t>(to - base), eof,
+                    reread, out);
+      state.decode_pos = to;
+    }
     return false;
   }
+
+  // The streams whose signatures start in buf[from, to) (buf starts at absolute offset `base`):
+  // each is decoded and handled with its own budget of decoded bytes. A stream cut by the window's
+  // end is read again from `reread` when there is more input.
+  void DecodeStreams(std::span<const uint8_t> buf, uint64_t base, size_t from, size_t to, bool eof,
+                     const Reread* reread, std::vector<Identifier>& out) const {
+    const DecodeLimits& limits = options.decode_limits;
+    ForEachStreamSignature(buf, from, to, [&](size_t at, StreamKind kind) {
+      std::optional<DecodedStream> d = DecodeStream(buf, at, kind, limits);
+      if (d && d->input_ended && !eof && reread != nullptr) {
+        const std::vector<uint8_t> more = (*reread)(base + at);
+        if (!more.empty()) d = DecodeStream(more, 0, kind, limits);
+      }
+      if (!d) return;
+      size_t budget = limits.max_total_decoded_bytes;
+      HandleDecoded(*d, std::to_string(base + at) + "-" + std::string(StreamTag(kind)) + "-", base + at, 1, budget,
+                    out);
+    });
+  }
+
+  // Scans a decoded stream (its identifiers get forensic paths `prefix` + offset and the input
+  // offset `container`), then its Office XML text and the streams inside it, to max_depth.
+  void HandleDecoded(DecodedStream& d, const std::string& prefix, uint64_t container, int depth, size_t& budget,
+                     std::vector<Identifier>& out) const {
+    if (d.bytes.size() > budget) d.bytes.resize(budget);
+    budget -= d.bytes.size();
+    if (d.bytes.empty()) return;
+    const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(d.bytes.data()), d.bytes.size());
+    ScanState state;
+    std::vector<Identifier> hits;
+    (void)ScanAscii(d.bytes, 0, bytes.size(), true, false, state, hits);
+    if (options.scan_utf16) ScanUtf16(bytes, 0, bytes.size(), true, state, hits);
+    std::stable_sort(hits.begin(), hits.end(), [](const Identifier& a, const Identifier& b) { return a.offset < b.offset; });
+    for (Identifier& id : hits) {
+      id.decoded_context = FeatureContext(bytes, 0, id);
+      id.forensic_path = prefix + std::to_string(id.offset);
+      id.offset = container;
+      out.push_back(std::move(id));
+    }
+    if (d.kind == StreamKind::kMsxml) return;  // a text view: nothing nested in it
+    if (std::optional<DecodedStream> xml = DecodeStream(bytes, 0, StreamKind::kMsxml)) {
+      HandleDecoded(*xml, prefix + "0-MSXML-", container, depth, budget, out);
+    }
+    if (depth >= std::min(options.decode_limits.max_depth, kMaxDecodeDepth)) return;
+    ForEachStreamSignature(bytes, 0, bytes.size(), [&](size_t at, StreamKind kind) {
+      if (budget == 0) return;
+      std::optional<DecodedStream> inner = DecodeStream(bytes, at, kind, options.decode_limits);
+      if (!inner) return;
+      HandleDecoded(*inner, prefix + std::to_string(at) + "-" + std::string(StreamTag(kind)) + "-", container,
+                    depth + 1, budget, out);
+    });
+  }
+  static constexpr int kMaxDecodeDepth = 16;  // whatever the options say (stack depth)
 };
 
 namespace {
+// Forensic paths in reading order: "-"-separated parts, numbers compared as numbers.
+bool PathBefore(std::string_view a, std::string_view b) {
+  while (!a.empty() && !b.empty()) {
+    const size_t ea = std::min(a.find('-'), a.size()), eb = std::min(b.find('-'), b.size());
+    const std::string_view pa = a.substr(0, ea), pb = b.substr(0, eb);
+    if (pa != pb) {
+      const bool na = !pa.empty() && IsDigit(pa[0]), nb = !pb.empty() && IsDigit(pb[0]);
+      if (na && nb && pa.size() != pb.size()) return pa.size() < pb.size();
+      return pa < pb;
+    }
+    a.remove_prefix(std::min(a.size(), ea + 1));
+    b.remove_prefix(std::min(b.size(), eb + 1));
+  }
+  return a.empty() && !b.empty();
+}
+
 bool ByOffset(const Identifier& a, const Identifier& b) {
   if (a.offset != b.offset) return a.offset < b.offset;
+  if (a.forensic_path != b.forensic_path) return PathBefore(a.forensic_path, b.forensic_path);
   if (a.kind != b.kind) return a.kind < b.kind;
   return a.length < b.length;
 }
@@ -645,7 +730,7 @@ const ExtractOptions& Extractor::options() const { return impl_->options; }
 
 std::vector<Identifier> Extractor::Extract(std::span<const uint8_t> bytes, uint64_t base_offset) const {
   std::vector<Identifier> out;
-  Impl::ScanState state{base_offset, base_offset};
+  Impl::ScanState state{base_offset, base_offset, base_offset};
   (void)impl_->ScanWindow(bytes, base_offset, base_offset + bytes.size(), true, false, state, out);
   std::stable_sort(out.begin(), out.end(), ByOffset);
   return out;
@@ -666,6 +751,20 @@ Status Extractor::ExtractFile(const std::filesystem::path& path, const Identifie
   Impl::ScanState state;
   std::vector<Identifier> pending, hits;
   uint64_t window = 0;
+  // A stream that runs past the window is read again from its signature on.
+  const Impl::Reread reread = [&](uint64_t offset) {
+    std::vector<uint8_t> more;
+    if (offset >= file.size()) return more;
+    more.resize(static_cast<size_t>(std::min<uint64_t>(file.size() - offset, options().decode_limits.max_input_bytes)));
+    size_t got = 0;
+    while (got < more.size()) {
+      auto r = file.ReadAt(offset + got, std::span<uint8_t>(more).subspan(got));
+      if (!r.ok() || *r == 0) break;
+      got += *r;
+    }
+    more.resize(got);
+    return more;
+  };
   while (true) {
     buf.resize(window_bytes);
     size_t n = 0;
@@ -678,7 +777,7 @@ Status Extractor::ExtractFile(const std::filesystem::path& path, const Identifie
     const uint64_t limit = eof ? window + n : window + n - kChunkOverlap;
     hits.clear();
     const bool grow = impl_->ScanWindow(std::span<const uint8_t>(buf.data(), n), window, limit, eof,
-                                        window_bytes < kMaxWindow, state, hits);
+                                        window_bytes < kMaxWindow, state, hits, &reread);
     pending.insert(pending.end(), std::make_move_iterator(hits.begin()), std::make_move_iterator(hits.end()));
     std::stable_sort(pending.begin(), pending.end(), ByOffset);
     // Everything before both resume points is final.

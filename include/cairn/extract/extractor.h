@@ -4,7 +4,8 @@
 // each candidate is then validated (checksums in validate.h, phones with libphonenumber).
 // An Extractor is immutable after construction: its const methods are safe to call from many
 // threads at once. Files are streamed in chunks with overlap; an identifier that spans a chunk
-// border is found exactly once, at the same offset as in a whole-buffer scan.
+// border is found exactly once, at the same offset as in a whole-buffer scan. Compressed streams
+// inside the input are decoded and scanned too (bulk_extractor's recursion; stream_decoder.h).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 
 #include "cairn/core/status.h"
 #include "cairn/extract/identifier.h"
+#include "cairn/extract/stream_decoder.h"
 
 namespace cairn::extract {
 
@@ -29,6 +31,11 @@ struct ExtractOptions {
   bool scan_utf16 = true;
   // Bit (1 << int(kind)) set = report that kind. Default: every kind.
   uint32_t kinds = (1u << kIdentifierKindCount) - 1;
+  // Also decode the streams embedded in the input (PDF Flate streams, gzip members, zip members,
+  // Office XML text; stream_decoder.h), recursively, and report what they hold with a forensic
+  // path (Identifier::forensic_path). Plain text only pays for the signature search.
+  bool decode_streams = true;
+  DecodeLimits decode_limits;
 
   static constexpr size_t kMinUtf16Chars = 6;
 };
@@ -54,6 +61,8 @@ class Extractor {
   const ExtractOptions& options() const;
 
   // Every identifier in `bytes`, sorted by offset; offsets are base_offset + index in bytes.
+  // Identifiers inside decoded streams carry forensic paths whose first number is an offset
+  // computed the same way; at one offset they follow the plain ones, in forensic-path order.
   std::vector<Identifier> Extract(std::span<const uint8_t> bytes, uint64_t base_offset = 0) const;
   std::vector<Identifier> Extract(std::string_view text, uint64_t base_offset = 0) const;
 

@@ -1,5 +1,6 @@
 // Identifier: one validated identifier found in a byte buffer (URL, e-mail, phone, UPI VPA,
-// IBAN, card, Bitcoin or Ethereum address) with its byte offset and length in the input.
+// IBAN, card, Bitcoin or Ethereum address) with its byte offset and length in the input, or
+// its forensic path when it was found inside a decoded (compressed) stream.
 // Plain copyable values; safe to pass between threads. Field meanings are documented in
 // docs/IDENTIFIERS.md (they are also the `cairn extract` JSON-lines fields).
 #pragma once
@@ -38,6 +39,14 @@ struct Identifier {
   std::string e164;           // phone; upi whose handle is an Indian mobile number
   std::string checksum;       // "valid" (verified), "unchecksummed" (eth all one case), "none"
   std::string detail;         // card issuer, btc address type, upi PSP
+  // Found inside a decoded stream (gzip member, zip member, PDF text, Office XML text): the
+  // bulk_extractor forensic path, "70727-PDF-0", "849920-GZIP-0-GZIP-0" (stream signature offset,
+  // tag, offset in the decoded bytes, ...); `offset` is then the outermost stream's signature
+  // offset in the input and `length` counts decoded bytes. Empty for bytes read as they are.
+  std::string forensic_path;
+  // With forensic_path: up to 16 bytes either side of the identifier in the decoded bytes (the
+  // input bytes there are compressed). Empty otherwise.
+  std::string decoded_context;
 
   friend bool operator==(const Identifier&, const Identifier&) = default;
 };
