@@ -5,6 +5,7 @@
 
 #include "cairn/store/case.h"
 #include "cairn/store/database.h"
+#include "ledger_segment.h"
 
 namespace cairn::trail {
 
@@ -17,9 +18,15 @@ LedgerGraph LedgerGraph::Build(std::vector<std::string> account_names,
   g.currency_ = std::move(currency);
   g.by_name_.reserve(g.names_.size());
   for (size_t i = 0; i < g.names_.size(); ++i) g.by_name_.emplace(g.names_[i], static_cast<uint32_t>(i));
-  std::sort(transfers.begin(), transfers.end(), [](const Transfer& a, const Transfer& b) {
+  auto before = [](const Transfer& a, const Transfer& b) {
     return a.time != b.time ? a.time < b.time : a.tx_id < b.tx_id;
-  });
+  };
+  // Ledgers mostly arrive in time order: sort only what follows the sorted prefix, then merge.
+  const auto unsorted = std::is_sorted_until(transfers.begin(), transfers.end(), before);
+  if (unsorted != transfers.end()) {
+    std::sort(unsorted, transfers.end(), before);
+    std::inplace_merge(transfers.begin(), unsorted, transfers.end(), before);
+  }
   g.edges_ = std::move(transfers);
   const size_t n = g.names_.size();
   const size_t m = g.edges_.size();
@@ -97,7 +104,8 @@ Result<LedgerGraph> LedgerGraph::Load(store::Case& c, std::string_view currency)
   std::string chosen(currency);
   {
     CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
-        "SELECT DISTINCT currency FROM trail_transactions ORDER BY currency"));
+        "SELECT currency FROM trail_transactions t JOIN trail_files f USING(file_id) "
+        "WHERE f.segment IS NULL UNION SELECT currency FROM trail_file_currencies ORDER BY 1"));
     std::vector<std::string> all;
     while (true) {
       CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -148,16 +156,43 @@ Result<LedgerGraph> LedgerGraph::Load(store::Case& c, std::string_view currency)
   auto account = [&](int64_t id) -> uint32_t {
     return (id >= 0 && static_cast<size_t>(id) < index.size()) ? index[static_cast<size_t>(id)] : UINT32_MAX;
   };
-  std::vector<Transfer> transfers;
-  {
-    CAIRN_ASSIGN_OR_RETURN(store::Statement count, db.Prepare("SELECT max(tx_id) FROM trail_transactions"));
-    CAIRN_ASSIGN_OR_RETURN(bool row, count.Step());
-    if (row) transfers.reserve(static_cast<size_t>(std::max<int64_t>(0, count.ColumnInt(0))));
-  }
+  struct SegmentFile {
+    int64_t file_id;
+    std::string name, sha256;
+    uint64_t rows;
+    int64_t first_tx_id;
+  };
+  std::vector<SegmentFile> segments;
+  uint64_t total_rows = 0;
   {
     CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
-        "SELECT tx_id, from_account, to_account, amount_minor, time FROM trail_transactions "
-        "WHERE duplicate_of_line IS NULL AND currency = ?"));
+        "SELECT file_id, segment, coalesce(segment_sha256, ''), rows, coalesce(first_tx_id, 0) "
+        "FROM trail_files ORDER BY file_id"));
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      total_rows += static_cast<uint64_t>(std::max<int64_t>(0, q.ColumnInt(3)));
+      if (q.ColumnIsNull(1)) continue;
+      SegmentFile f{q.ColumnInt(0), std::string(q.ColumnText(1)), std::string(q.ColumnText(2)),
+                    static_cast<uint64_t>(std::max<int64_t>(0, q.ColumnInt(3))), q.ColumnInt(4)};
+      if (f.name.empty() || f.name.find('/') != std::string::npos || f.name[0] == '.') {
+        return Status::Corrupt(c.dir().string() + ": trail_files " + std::to_string(f.file_id) +
+                               " names segment '" + f.name + "'");
+      }
+      segments.push_back(std::move(f));
+    }
+  }
+  auto unknown_account = [&](int64_t tx_id) {
+    return Status::Corrupt(c.dir().string() + ": transaction " + std::to_string(tx_id) +
+                           " names an unknown account");
+  };
+  std::vector<Transfer> transfers;
+  transfers.reserve(static_cast<size_t>(total_rows));
+  {  // v1 files: rows in trail_transactions
+    CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
+        "SELECT t.tx_id, t.from_account, t.to_account, t.amount_minor, t.time "
+        "FROM trail_transactions t JOIN trail_files f USING(file_id) "
+        "WHERE f.segment IS NULL AND t.duplicate_of_line IS NULL AND t.currency = ?"));
     CAIRN_RETURN_IF_ERROR(q.BindText(1, chosen));
     while (true) {
       CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -166,12 +201,38 @@ Result<LedgerGraph> LedgerGraph::Load(store::Case& c, std::string_view currency)
       t.tx_id = q.ColumnInt(0);
       t.from = account(q.ColumnInt(1));
       t.to = account(q.ColumnInt(2));
-      if (t.from == UINT32_MAX || t.to == UINT32_MAX) {
-        return Status::Corrupt(c.dir().string() + ": transaction " + std::to_string(t.tx_id) +
-                               " names an unknown account");
-      }
+      if (t.from == UINT32_MAX || t.to == UINT32_MAX) return unknown_account(t.tx_id);
       t.amount = q.ColumnInt(3);
       t.time = q.ColumnInt(4);
+      transfers.push_back(t);
+    }
+  }
+  for (const SegmentFile& f : segments) {  // v2 files: ledger segments
+    CAIRN_ASSIGN_OR_RETURN(segment::SegmentView v, segment::SegmentView::Open(
+        c.dir() / "trail" / f.name, f.rows, f.first_tx_id, f.sha256));
+    const auto& currencies = v.currencies();
+    const auto it = std::find(currencies.begin(), currencies.end(), chosen);
+    if (it == currencies.end()) continue;
+    const auto want = static_cast<uint16_t>(it - currencies.begin());
+    const auto time = v.time();
+    const auto amount = v.amount();
+    const auto from = v.from();
+    const auto to = v.to();
+    const auto currency = v.currency();
+    const auto dups = v.duplicates();
+    size_t d = 0;
+    for (size_t i = 0; i < time.size(); ++i) {
+      if (d < dups.size() && dups[d].row == i) {
+        if (dups[d++].value > 0) continue;  // same external id: never traced
+      }
+      if (currency[i] != want) continue;
+      Transfer t;
+      t.tx_id = f.first_tx_id + static_cast<int64_t>(i);
+      t.from = account(from[i]);
+      t.to = account(to[i]);
+      if (t.from == UINT32_MAX || t.to == UINT32_MAX) return unknown_account(t.tx_id);
+      t.amount = amount[i];
+      t.time = time[i];
       transfers.push_back(t);
     }
   }

@@ -1,20 +1,30 @@
 #include "cairn/trail/ledger.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <bit>
+#include <cerrno>
 #include <array>
 #include <charconv>
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <set>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include "cairn/core/file.h"
 #include "cairn/core/hex.h"
 #include "cairn/core/time.h"
 #include "cairn/store/case.h"
 #include "cairn/store/database.h"
+#include "ledger_segment.h"
 #include "trail_schema.h"
 
 namespace cairn::trail {
@@ -418,28 +428,36 @@ bool SameKey(const LedgerRow& a, const LedgerRow& b) {
          a.currency == b.currency && a.reference == b.reference;
 }
 
-void MarkDuplicates(ParsedLedger* ledger) {
-  const size_t n = ledger->rows.size();
-  std::vector<std::pair<uint64_t, uint32_t>> keys(n);
-  RowKeyHash hasher;
-  for (size_t i = 0; i < n; ++i) keys[i] = {hasher(ledger->rows[i]), static_cast<uint32_t>(i)};
-  std::sort(keys.begin(), keys.end());
+// Marks every row equal (same(a, b), exact) to an earlier unmarked row of the same hash. `keys` holds
+// (hash of the normalized row, row index) for every row; mark(later, earlier) records the finding
+// and makes `later` count as marked. Equal hashes are grouped by sorting: first by the top 16 bits
+// of the hash into buckets (one pass), then each small bucket by (hash, row).
+template <typename Same, typename IsMarked, typename Mark>
+void MarkDuplicatesBy(std::vector<std::pair<uint64_t, uint32_t>>& keys, Same&& same,
+                      IsMarked&& is_marked, Mark&& mark) {
+  const size_t n = keys.size();
+  if (n < 2) return;
+  constexpr int kBucketBits = 16;
+  std::vector<uint32_t> start((size_t{1} << kBucketBits) + 1, 0);
+  for (const auto& k : keys) ++start[(k.first >> (64 - kBucketBits)) + 1];
+  for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+  std::vector<std::pair<uint64_t, uint32_t>> sorted(n);
+  {
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (const auto& k : keys) sorted[fill[k.first >> (64 - kBucketBits)]++] = k;
+  }
+  keys.clear();
+  keys.shrink_to_fit();
+  for (size_t b = 0; b + 1 < start.size(); ++b) {
+    std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1]);
+  }
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
-    while (j < n && keys[j].first == keys[i].first) ++j;
+    while (j < n && sorted[j].first == sorted[i].first) ++j;
     for (size_t a = i + 1; a < j; ++a) {
-      LedgerRow& later = ledger->rows[keys[a].second];
       for (size_t b = i; b < a; ++b) {
-        const LedgerRow& earlier = ledger->rows[keys[b].second];
-        if (earlier.duplicate_of_line == 0 && earlier.possible_duplicate_of_line == 0 &&
-            SameKey(earlier, later)) {
-          if (later.id.empty()) {
-            later.possible_duplicate_of_line = static_cast<int64_t>(earlier.line);
-            ++ledger->possible_duplicates;
-          } else {
-            later.duplicate_of_line = static_cast<int64_t>(earlier.line);
-            ++ledger->duplicates;
-          }
+        if (!is_marked(sorted[b].second) && same(sorted[b].second, sorted[a].second)) {
+          mark(sorted[a].second, sorted[b].second);
           break;
         }
       }
@@ -448,12 +466,36 @@ void MarkDuplicates(ParsedLedger* ledger) {
   }
 }
 
-}  // namespace
+void MarkDuplicates(ParsedLedger* ledger) {
+  const size_t n = ledger->rows.size();
+  std::vector<std::pair<uint64_t, uint32_t>> keys(n);
+  RowKeyHash hasher;
+  for (size_t i = 0; i < n; ++i) keys[i] = {hasher(ledger->rows[i]), static_cast<uint32_t>(i)};
+  auto& rows = ledger->rows;
+  MarkDuplicatesBy(
+      keys, [&](uint32_t a, uint32_t b) { return SameKey(rows[a], rows[b]); },
+      [&](uint32_t r) { return rows[r].duplicate_of_line != 0 || rows[r].possible_duplicate_of_line != 0; },
+      [&](uint32_t later_row, uint32_t earlier_row) {
+        LedgerRow& later = rows[later_row];
+        const LedgerRow& earlier = rows[earlier_row];
+        if (later.id.empty()) {
+          later.possible_duplicate_of_line = static_cast<int64_t>(earlier.line);
+          ++ledger->possible_duplicates;
+        } else {
+          later.duplicate_of_line = static_cast<int64_t>(earlier.line);
+          ++ledger->duplicates;
+        }
+      });
+}
 
-Result<ParsedLedger> ParseLedger(std::string_view bytes, const IngestOptions& options) {
-  ParsedLedger out;
+// Reads the header, resolves the column map and hands every good row to sink.Row(const LedgerRow&)
+// (after one sink.Fields(has_id, has_reference, has_type)); bad rows go to *bad_rows. Fails only
+// when the file as a whole cannot be read as a ledger.
+template <typename Sink>
+Status ParseRows(std::string_view bytes, const IngestOptions& options, std::deque<std::string>* owned,
+                 std::vector<BadRow>* bad_rows, TimeKind* time_kind, Sink& sink) {
   const char sep = options.separator != 0 ? options.separator : GuessSeparator(bytes);
-  RecordReader reader(bytes, sep, &out.owned);
+  RecordReader reader(bytes, sep, owned);
   std::vector<std::string_view> fields;
   uint64_t line = 0;
   std::string error;
@@ -516,10 +558,10 @@ Result<ParsedLedger> ParseLedger(std::string_view bytes, const IngestOptions& op
   const std::string_view holder = options.statement_account;
   const std::string_view default_currency = options.default_currency;
 
-  out.rows.reserve(bytes.size() / 40);
+  sink.Fields(c_id >= 0, c_ref >= 0, c_type >= 0);
   while (reader.Next(&fields, &line, &error)) {
     if (fields.size() == 1 && Trim(fields[0]).empty()) continue;  // blank line
-    auto bad = [&](std::string msg) { out.bad_rows.push_back({line, std::move(msg)}); };
+    auto bad = [&](std::string msg) { bad_rows->push_back({line, std::move(msg)}); };
     if (!error.empty()) {
       bad(error);
       continue;
@@ -537,8 +579,8 @@ Result<ParsedLedger> ParseLedger(std::string_view bytes, const IngestOptions& op
       bad(t.status().message());
       continue;
     }
-    if (out.time_kind == TimeKind::kUnknown) out.time_kind = kind;
-    if (kind != out.time_kind) {
+    if (*time_kind == TimeKind::kUnknown) *time_kind = kind;
+    if (kind != *time_kind) {
       bad("time '" + std::string(fields[c_time]) + "' mixes integer steps and calendar times");
       continue;
     }
@@ -577,7 +619,7 @@ Result<ParsedLedger> ParseLedger(std::string_view bytes, const IngestOptions& op
         any = true;
       }
       if (!any) {
-        if (out.bad_rows.empty() || out.bad_rows.back().line != line) bad("no debit or credit amount");
+        if (bad_rows->empty() || bad_rows->back().line != line) bad("no debit or credit amount");
         continue;
       }
       if ((debit != 0) == (credit != 0)) {
@@ -605,8 +647,22 @@ Result<ParsedLedger> ParseLedger(std::string_view bytes, const IngestOptions& op
       }
       row.amount = *a;
     }
-    out.rows.push_back(row);
+    sink.Row(row);
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ParsedLedger> ParseLedger(std::string_view bytes, const IngestOptions& options) {
+  ParsedLedger out;
+  struct Sink {
+    std::vector<LedgerRow>* rows;
+    void Fields(bool, bool, bool) {}
+    void Row(const LedgerRow& row) { rows->push_back(row); }
+  } sink{&out.rows};
+  out.rows.reserve(bytes.size() / 40);
+  CAIRN_RETURN_IF_ERROR(ParseRows(bytes, options, &out.owned, &out.bad_rows, &out.time_kind, sink));
   MarkDuplicates(&out);
   return out;
 }
@@ -639,16 +695,523 @@ std::string JsonEscape(std::string_view s) {
   return out;
 }
 
+Status ErrnoError(const std::filesystem::path& path, std::string_view what) {
+  return Status::IoError(path.string() + ": " + std::string(what) + ": " + std::strerror(errno));
+}
+
+// A whole file mapped read-only (the input ledger: evidence is never written). Empty files map to
+// an empty view.
+class MappedFile {
+ public:
+  static Result<MappedFile> Open(const std::filesystem::path& path) {
+    constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
+    int fd = ::open(path.c_str(), kFlags | O_NOATIME);
+    if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), kFlags);  // O_NOATIME needs ownership
+    if (fd < 0) {
+      if (errno == ELOOP) return Status::IoError(path.string() + ": is a symbolic link; not followed");
+      if (errno == ENOENT) return Status::NotFound(path.string() + ": cannot open: " + std::strerror(errno));
+      return ErrnoError(path, "cannot open");
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return Status::IoError(path.string() + ": not a regular file");
+    }
+    MappedFile f;
+    f.size_ = static_cast<size_t>(st.st_size);
+    if (f.size_ > 0) {
+      void* p = ::mmap(nullptr, f.size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        ::close(fd);
+        return ErrnoError(path, "cannot map");
+      }
+      ::madvise(p, f.size_, MADV_SEQUENTIAL);
+      f.data_ = static_cast<const char*>(p);
+    }
+    ::close(fd);
+    return f;
+  }
+  MappedFile(MappedFile&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(o.size_) {}
+  MappedFile& operator=(MappedFile&&) = delete;
+  ~MappedFile() {
+    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+  }
+  std::string_view view() const { return {data_ == nullptr ? "" : data_, size_}; }
+
+ private:
+  MappedFile() = default;
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// Open addressing from names to dense indices 0, 1, ...; names are copied into one arena so that
+// probes compare against dense memory (not against wherever in a big file a name first appeared).
+// Slots carry the full hash, the arena offset and the length, so a probe costs one slot read and
+// one arena read; callers that intern many names hash and Prefetch ahead of InternHashed.
+class NameTable {
+ public:
+  explicit NameTable(size_t expected) {
+    size_t cap = 1024;
+    while (cap < expected * 2) cap *= 2;
+    slots_.assign(cap, Slot{});
+    spans_.reserve(expected);
+  }
+  static uint64_t Hash(std::string_view name) { return std::hash<std::string_view>()(name); }
+  void Prefetch(uint64_t h) const { __builtin_prefetch(&slots_[h & (slots_.size() - 1)]); }
+  // The index of `name`; `added` says whether it is new.
+  uint32_t Intern(std::string_view name, bool* added = nullptr) { return InternHashed(name, Hash(name), added); }
+  uint32_t InternHashed(std::string_view name, uint64_t h, bool* added = nullptr) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.index == kEmpty) {
+        const auto index = static_cast<uint32_t>(spans_.size());
+        CAIRN_ASSERT(index != kEmpty);
+        s = {h, arena_.size(), index, static_cast<uint32_t>(std::min<size_t>(name.size(), UINT32_MAX))};
+        spans_.push_back({arena_.size(), name.size()});
+        arena_.append(name);
+        if (spans_.size() * 2 > slots_.size()) Grow();
+        if (added != nullptr) *added = true;
+        return index;
+      }
+      if (s.hash == h && s.length == name.size() &&
+          std::memcmp(arena_.data() + s.offset, name.data(), name.size()) == 0) {
+        if (added != nullptr) *added = false;
+        return s.index;
+      }
+    }
+  }
+  size_t size() const { return spans_.size(); }
+  std::string_view name_of(uint32_t index) const {
+    return std::string_view(arena_).substr(spans_[index].first, spans_[index].second);
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    uint64_t hash = 0;
+    uint64_t offset = 0;
+    uint32_t index = kEmpty;
+    uint32_t length = 0;
+  };
+  void Grow() {
+    std::vector<Slot> old(slots_.size() * 2, Slot{});
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.index == kEmpty) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].index != kEmpty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::vector<std::pair<uint64_t, uint64_t>> spans_;  // offset, length in arena_
+  std::string arena_;
+};
+
+uint64_t Mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+  return h * 0xBF58476D1CE4E5B9ull;
+}
+
+// Builds the segment columns straight from the parser (no LedgerRow vector): accounts interned to
+// file-local indices, free text copied into one buffer, and a key per row for duplicate marking.
+class ColumnSink {
+ public:
+  ColumnSink(segment::Columns* cols, size_t expected_rows)
+      : cols_(cols), accounts_(expected_rows / 8 + 16) {
+    cols_->time.reserve(expected_rows);
+    cols_->amount.reserve(expected_rows);
+    cols_->from.reserve(expected_rows);
+    cols_->to.reserve(expected_rows);
+    cols_->line.reserve(expected_rows);
+    cols_->currency.reserve(expected_rows);
+    keys_.reserve(expected_rows);
+  }
+
+  void Fields(bool id, bool reference, bool type) {
+    cols_->text_fields = (id ? segment::kTextId : 0) | (reference ? segment::kTextReference : 0) |
+                         (type ? segment::kTextType : 0);
+    if (cols_->text_fields != 0) cols_->text_offsets.push_back(0);
+  }
+
+  void Row(const LedgerRow& r) {
+    const size_t row = cols_->time.size();
+    if (row >= UINT32_MAX) {
+      if (status_.ok()) status_ = Status::LimitExceeded("more than 4,294,967,294 rows in one file");
+      return;
+    }
+    uint16_t currency = last_currency_;
+    if (currencies_.empty() || currencies_[currency] != r.currency) {
+      auto it = std::find(currencies_.begin(), currencies_.end(), r.currency);
+      if (it == currencies_.end()) {
+        if (currencies_.size() >= UINT16_MAX) {
+          if (status_.ok()) status_ = Status::LimitExceeded("more than 65,535 currencies in one file");
+          return;
+        }
+        currencies_.push_back(r.currency);
+        it = currencies_.end() - 1;
+      }
+      currency = static_cast<uint16_t>(it - currencies_.begin());
+      last_currency_ = currency;
+    }
+    cols_->time.push_back(r.time);
+    cols_->amount.push_back(r.amount);
+    cols_->from.push_back(0);  // set when the batch is interned
+    cols_->to.push_back(0);
+    cols_->line.push_back(r.line);
+    cols_->currency.push_back(currency);
+    const uint32_t fields = cols_->text_fields;
+    if (fields & segment::kTextId) AddText(r.id);
+    if (fields & segment::kTextReference) AddText(r.reference);
+    if (fields & segment::kTextType) AddText(r.type);
+    // Account names are interned in batches: hash and prefetch now, look up when the batch is
+    // full, so the table's cache misses overlap instead of queueing one after another.
+    Pending& p = pending_[num_pending_++];
+    p = {static_cast<uint32_t>(row), r.from, r.to, NameTable::Hash(r.from), NameTable::Hash(r.to)};
+    accounts_.Prefetch(p.from_hash);
+    accounts_.Prefetch(p.to_hash);
+    if (num_pending_ == kBatch) Flush();
+  }
+
+  // Interns what is pending; call once after the last row.
+  void Flush() {
+    std::hash<std::string_view> h;
+    segment::Columns& c = *cols_;
+    for (size_t k = 0; k < num_pending_; ++k) {
+      const Pending& p = pending_[k];
+      const uint32_t row = p.row;
+      const uint32_t from = accounts_.InternHashed(p.from, p.from_hash);
+      const uint32_t to = accounts_.InternHashed(p.to, p.to_hash);
+      c.from[row] = from;
+      c.to[row] = to;
+      // The key of the normalized row: the external id when there is one, else every field.
+      const std::string_view id = Text(row, segment::kTextId);
+      uint64_t key;
+      if (!id.empty()) {
+        key = Mix(0x1D, h(id));
+      } else {
+        key = Mix(Mix(Mix(Mix(Mix(Mix(0x2F, from), to), static_cast<uint64_t>(c.amount[row])),
+                          static_cast<uint64_t>(c.time[row])), c.currency[row]),
+                  h(Text(row, segment::kTextReference)));
+      }
+      keys_.emplace_back(key, row);
+    }
+    num_pending_ = 0;
+  }
+
+  const Status& status() const { return status_; }
+  const NameTable& accounts() const { return accounts_; }
+  const std::vector<std::string_view>& currencies() const { return currencies_; }
+
+  std::string_view Text(size_t row, uint32_t bit) const {
+    const uint32_t fields = cols_->text_fields;
+    if ((fields & bit) == 0) return {};
+    const size_t per_row = static_cast<size_t>(std::popcount(fields));
+    const size_t k = static_cast<size_t>(std::popcount(fields & (bit - 1)));
+    const uint64_t b = cols_->text_offsets[row * per_row + k];
+    const uint64_t e = cols_->text_offsets[row * per_row + k + 1];
+    return std::string_view(cols_->text).substr(b, e - b);
+  }
+
+  // Exact duplicate marking with ParseLedger's rule (SameKey); returns (duplicates, possible).
+  std::pair<uint64_t, uint64_t> MarkDuplicates() {
+    segment::Columns& c = *cols_;
+    std::vector<uint8_t> marked(c.time.size(), 0);
+    uint64_t dups = 0, possible = 0;
+    MarkDuplicatesBy(
+        keys_,
+        [&](uint32_t a, uint32_t b) {
+          const std::string_view ida = Text(a, segment::kTextId), idb = Text(b, segment::kTextId);
+          if (!ida.empty() || !idb.empty()) return ida == idb;
+          return c.from[a] == c.from[b] && c.to[a] == c.to[b] && c.amount[a] == c.amount[b] &&
+                 c.time[a] == c.time[b] && c.currency[a] == c.currency[b] &&
+                 Text(a, segment::kTextReference) == Text(b, segment::kTextReference);
+        },
+        [&](uint32_t r) { return marked[r] != 0; },
+        [&](uint32_t later, uint32_t earlier) {
+          marked[later] = 1;
+          const auto line = static_cast<int64_t>(c.line[earlier]);
+          if (Text(later, segment::kTextId).empty()) {
+            c.duplicates.push_back({later, -line});
+            ++possible;
+          } else {
+            c.duplicates.push_back({later, line});
+            ++dups;
+          }
+        });
+    std::sort(c.duplicates.begin(), c.duplicates.end(),
+              [](const segment::Duplicate& a, const segment::Duplicate& b) { return a.row < b.row; });
+    return {dups, possible};
+  }
+
+ private:
+  void AddText(std::string_view s) {
+    cols_->text.append(s);
+    cols_->text_offsets.push_back(cols_->text.size());
+  }
+
+  struct Pending {
+    uint32_t row;
+    std::string_view from, to;
+    uint64_t from_hash, to_hash;
+  };
+  static constexpr size_t kBatch = 32;
+
+  segment::Columns* cols_;
+  NameTable accounts_;
+  std::array<Pending, kBatch> pending_;
+  size_t num_pending_ = 0;
+  std::vector<std::string_view> currencies_;
+  uint16_t last_currency_ = 0;
+  std::vector<std::pair<uint64_t, uint32_t>> keys_;
+  Status status_;
+};
+
+// Removes segment files and temporaries that no committed trail_files row names (left by an
+// import that was killed between writing its segment and committing). Call inside a write
+// transaction: then no other import is between those two steps.
+Status RemoveOrphanSegments(store::Case& c) {
+  const std::filesystem::path dir = c.dir() / "trail";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return Status::Ok();
+  std::set<std::string> named;
+  {
+    CAIRN_ASSIGN_OR_RETURN(store::Statement q, c.db().Prepare(
+        "SELECT segment FROM trail_files WHERE segment IS NOT NULL"));
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      named.emplace(q.ColumnText(0));
+    }
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = (name.starts_with("ledger-") && name.ends_with(".seg")) || name.starts_with(".tmp-");
+    if (ours && named.count(name) == 0) std::filesystem::remove(entry.path(), ec);
+  }
+  return Status::Ok();
+}
+
+Status FsyncDir(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError(dir, "cannot open directory");
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return ErrnoError(dir, "cannot fsync directory");
+  return Status::Ok();
+}
+
+// Deletes a written segment unless released (the commit that names it succeeded).
+class SegmentGuard {
+ public:
+  ~SegmentGuard() {
+    if (!path_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(path_, ec);
+    }
+  }
+  void Arm(std::filesystem::path path) { path_ = std::move(path); }
+  void Release() { path_.clear(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
 }  // namespace
+
+namespace segment {
+
+Result<std::string> Write(const std::filesystem::path& path, int64_t file_id, int64_t first_tx_id,
+                          const Columns& cols) {
+  const uint64_t rows = cols.time.size();
+  Header h{};
+  std::memcpy(h.magic, kMagic, sizeof kMagic);
+  h.version = kVersion;
+  h.text_fields = cols.text_fields;
+  h.rows = rows;
+  h.file_id = file_id;
+  h.first_tx_id = first_tx_id;
+  h.num_duplicates = cols.duplicates.size();
+  h.num_currencies = static_cast<uint32_t>(cols.currencies.size());
+  std::string currency_table;
+  for (const std::string& cur : cols.currencies) {
+    const auto len = static_cast<uint32_t>(cur.size());
+    currency_table.append(reinterpret_cast<const char*>(&len), sizeof len);
+    currency_table.append(cur);
+  }
+  const std::string_view parts[kNumSections - 1] = {
+      {reinterpret_cast<const char*>(cols.time.data()), rows * sizeof(int64_t)},
+      {reinterpret_cast<const char*>(cols.amount.data()), rows * sizeof(int64_t)},
+      {reinterpret_cast<const char*>(cols.from.data()), rows * sizeof(uint32_t)},
+      {reinterpret_cast<const char*>(cols.to.data()), rows * sizeof(uint32_t)},
+      {reinterpret_cast<const char*>(cols.line.data()), rows * sizeof(uint64_t)},
+      {reinterpret_cast<const char*>(cols.currency.data()), rows * sizeof(uint16_t)},
+      {reinterpret_cast<const char*>(cols.duplicates.data()), cols.duplicates.size() * sizeof(Duplicate)},
+      {reinterpret_cast<const char*>(cols.text_offsets.data()), cols.text_offsets.size() * sizeof(uint64_t)},
+      cols.text,
+      currency_table,
+  };
+  uint64_t offset = sizeof(Header);
+  for (int k = 0; k < kNumSections - 1; ++k) {
+    h.section[k] = offset;
+    offset = (offset + parts[k].size() + 7) / 8 * 8;
+  }
+  h.section[kEnd] = offset;
+
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError(path, "cannot create ledger segment");
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
+  auto put = [&](std::string_view bytes) -> Status {
+    EVP_DigestUpdate(md, bytes.data(), bytes.size());
+    while (!bytes.empty()) {
+      const ssize_t n = ::write(fd, bytes.data(), std::min<size_t>(bytes.size(), size_t{1} << 30));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoError(path, "cannot write ledger segment");
+      }
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::Ok();
+  };
+  static constexpr char kZeros[8] = {};
+  Status st = put({reinterpret_cast<const char*>(&h), sizeof h});
+  for (int k = 0; st.ok() && k < kNumSections - 1; ++k) {
+    st = put(parts[k]);
+    const uint64_t pad = h.section[k + 1] - h.section[k] - parts[k].size();
+    if (st.ok() && pad > 0) st = put({kZeros, pad});
+  }
+  if (st.ok() && ::fsync(fd) != 0) st = ErrnoError(path, "cannot fsync ledger segment");
+  if (::close(fd) != 0 && st.ok()) st = ErrnoError(path, "cannot close ledger segment");
+  std::array<uint8_t, 32> digest{};
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(md, digest.data(), &len);
+  EVP_MD_CTX_free(md);
+  if (!st.ok()) {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    return st;
+  }
+  return ToHex(digest);
+}
+
+Result<SegmentView> SegmentView::Open(const std::filesystem::path& path, uint64_t expected_rows,
+                                      int64_t expected_first_tx_id, std::string_view verify_sha256) {
+  auto corrupt = [&](std::string_view why) {
+    return Status::Corrupt(path.string() + ": ledger segment " + std::string(why));
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return corrupt("is missing (case.db names it)");
+    return ErrnoError(path, "cannot open ledger segment");
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<size_t>(st.st_size) < sizeof(Header)) {
+    ::close(fd);
+    return corrupt("is not a regular file of at least a header's size");
+  }
+  SegmentView v;
+  v.size_ = static_cast<size_t>(st.st_size);
+  void* p = ::mmap(nullptr, v.size_, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) return ErrnoError(path, "cannot map ledger segment");
+  v.data_ = static_cast<const uint8_t*>(p);
+  ::madvise(p, v.size_, MADV_WILLNEED);
+  const Header& h = v.header();
+  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) return corrupt("has a bad magic number");
+  if (h.version != kVersion) return corrupt("has version " + std::to_string(h.version));
+  if (h.rows != expected_rows) {
+    return corrupt("holds " + std::to_string(h.rows) + " rows, case.db says " + std::to_string(expected_rows));
+  }
+  if (h.first_tx_id != expected_first_tx_id) return corrupt("has another first tx_id than case.db");
+  if ((h.text_fields & ~uint32_t{7}) != 0) return corrupt("has unknown text fields");
+  if (h.rows >= UINT32_MAX || h.num_duplicates > h.rows) return corrupt("has impossible counts");
+  v.text_count_ = static_cast<uint32_t>(std::popcount(h.text_fields));
+  const uint64_t n = h.rows;
+  const uint64_t need[kNumSections - 1] = {
+      n * 8, n * 8, n * 4, n * 4, n * 8, n * 2, h.num_duplicates * sizeof(Duplicate),
+      v.text_count_ == 0 ? 0 : (n * v.text_count_ + 1) * 8, 0, 0};
+  if (h.section[0] != sizeof(Header) || h.section[kEnd] != v.size_) return corrupt("has bad section offsets");
+  for (int k = 0; k < kNumSections - 1; ++k) {
+    if (h.section[k] % 8 != 0 || h.section[k + 1] < h.section[k] ||
+        h.section[k + 1] - h.section[k] < need[k]) {
+      return corrupt("has bad section offsets");
+    }
+  }
+  if (v.text_count_ > 0) {
+    const auto offsets = v.Col<uint64_t>(kTextOffsets, n * v.text_count_ + 1);
+    const uint64_t text_size = h.section[kText + 1] - h.section[kText];
+    if (offsets[0] != 0 || offsets.back() > text_size) return corrupt("has bad text offsets");
+    for (size_t i = 1; i < offsets.size(); ++i) {
+      if (offsets[i] < offsets[i - 1]) return corrupt("has bad text offsets");
+    }
+  }
+  {
+    const uint8_t* q = v.data_ + h.section[kCurrencies];
+    const uint8_t* end = v.data_ + h.section[kEnd];
+    for (uint32_t i = 0; i < h.num_currencies; ++i) {
+      uint32_t len = 0;
+      if (end - q < 4) return corrupt("has a bad currency table");
+      std::memcpy(&len, q, 4);
+      q += 4;
+      if (static_cast<uint64_t>(end - q) < len) return corrupt("has a bad currency table");
+      v.currencies_.emplace_back(reinterpret_cast<const char*>(q), len);
+      q += len;
+    }
+  }
+  for (uint16_t cur : v.currency()) {
+    if (cur >= h.num_currencies) return corrupt("names a currency outside its table");
+  }
+  uint64_t prev = 0;
+  for (const Duplicate& d : v.duplicates()) {
+    if (d.row >= n || (d.row < prev) || d.value == 0) return corrupt("has a bad duplicate list");
+    prev = d.row;
+  }
+  if (!verify_sha256.empty()) {
+    const std::string got = Sha256Hex({reinterpret_cast<const char*>(v.data_), v.size_});
+    if (got != verify_sha256) return corrupt("does not match its SHA-256 in case.db (" + got + ")");
+  }
+  return v;
+}
+
+SegmentView::SegmentView(SegmentView&& o) noexcept
+    : data_(std::exchange(o.data_, nullptr)), size_(o.size_), text_count_(o.text_count_),
+      currencies_(std::move(o.currencies_)) {}
+
+SegmentView& SegmentView::operator=(SegmentView&& o) noexcept {
+  if (this != &o) {
+    if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
+    data_ = std::exchange(o.data_, nullptr);
+    size_ = o.size_;
+    text_count_ = o.text_count_;
+    currencies_ = std::move(o.currencies_);
+  }
+  return *this;
+}
+
+SegmentView::~SegmentView() {
+  if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
+}
+
+std::string_view SegmentView::Text(uint64_t row, uint32_t bit) const {
+  const uint32_t fields = header().text_fields;
+  if ((fields & bit) == 0 || row >= rows()) return {};
+  const uint64_t k = static_cast<uint64_t>(std::popcount(fields & (bit - 1)));
+  const auto offsets = Col<uint64_t>(kTextOffsets, rows() * text_count_ + 1);
+  const uint64_t b = offsets[row * text_count_ + k], e = offsets[row * text_count_ + k + 1];
+  return {reinterpret_cast<const char*>(data_ + header().section[kText] + b), static_cast<size_t>(e - b)};
+}
+
+}  // namespace segment
 
 Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& path,
                                 const IngestOptions& options) {
   CAIRN_RETURN_IF_ERROR(EnsureTrailSchema(c));
   auto ctx = [&](const Status& s) { return s.WithContext(path.string()); };
-  auto bytes_or = ReadWholeFile(path, uint64_t{64} << 30);
-  if (!bytes_or.ok()) return bytes_or.status().WithContext(path.string());
-  const std::vector<uint8_t>& raw = *bytes_or;
-  std::string_view bytes(reinterpret_cast<const char*>(raw.data()), raw.size());
+  CAIRN_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
+  const std::string_view bytes = file.view();
   IngestReport report;
   report.path = path;
   report.sha256 = Sha256Hex(bytes);
@@ -663,38 +1226,49 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
       return report;
     }
   }
-  auto parsed_or = ParseLedger(bytes, options);
-  if (!parsed_or.ok()) return ctx(parsed_or.status());
-  ParsedLedger& parsed = *parsed_or;
-  report.rows = parsed.rows.size();
-  report.duplicates = parsed.duplicates;
-  report.possible_duplicates = parsed.possible_duplicates;
-  report.time_kind = parsed.time_kind;
-  report.bad_rows = std::move(parsed.bad_rows);
+  // Parse straight into the segment's columns.
+  segment::Columns cols;
+  std::deque<std::string> owned;
+  ColumnSink sink(&cols, bytes.size() / 48 + 16);
+  CAIRN_RETURN_IF_ERROR(ctx(ParseRows(bytes, options, &owned, &report.bad_rows, &report.time_kind, sink)));
+  CAIRN_RETURN_IF_ERROR(ctx(sink.status()));
+  sink.Flush();
+  std::tie(report.duplicates, report.possible_duplicates) = sink.MarkDuplicates();
+  const size_t rows = cols.time.size();
+  report.rows = rows;
+  for (std::string_view cur : sink.currencies()) cols.currencies.emplace_back(cur);
 
-  // One big transaction must not spill dirty pages to the WAL mid-way (every later read of a
-  // spilled page then searches the WAL): give the page cache room for the whole file's rows
-  // (the database grows by about the CSV's size), between 256 MiB and 4 GiB.
+  // Room for the account inserts without spilling dirty pages mid-transaction.
   {
-    const uint64_t kib = std::clamp<uint64_t>(raw.size() / 1024 * 3 / 2 + 65536, 262144, 4194304);
+    const uint64_t kib = std::clamp<uint64_t>(sink.accounts().size() / 4 + 65536, 65536, 1048576);
     CAIRN_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size=-" + std::to_string(kib) + "; PRAGMA temp_store=MEMORY"));
   }
   CAIRN_ASSIGN_OR_RETURN(store::Transaction txn, store::Transaction::Begin(db));
+  CAIRN_RETURN_IF_ERROR(RemoveOrphanSegments(c));
+  int64_t first_tx_id = 1;
+  {
+    CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
+        "SELECT max(coalesce((SELECT max(tx_id) FROM trail_transactions), 0), "
+        "coalesce((SELECT max(first_tx_id + rows - 1) FROM trail_files WHERE segment IS NOT NULL), 0))"));
+    CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (row) first_tx_id = q.ColumnInt(0) + 1;
+  }
   {
     CAIRN_ASSIGN_OR_RETURN(store::Statement f, db.Prepare(
         "INSERT INTO trail_files(path, sha256, preset, time_kind, rows, duplicates, bad_rows, "
-        "ingested_utc, statement_account, possible_duplicates) VALUES(?,?,?,?,?,?,?,?,?,?)"));
+        "ingested_utc, statement_account, possible_duplicates, first_tx_id) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
     CAIRN_RETURN_IF_ERROR(f.BindText(1, path.string()));
     CAIRN_RETURN_IF_ERROR(f.BindText(2, report.sha256));
     CAIRN_RETURN_IF_ERROR(f.BindText(3, PresetName(options.preset)));
     CAIRN_RETURN_IF_ERROR(f.BindText(4, TimeKindName(report.time_kind)));
     CAIRN_RETURN_IF_ERROR(f.BindInt(5, static_cast<int64_t>(report.rows)));
     CAIRN_RETURN_IF_ERROR(f.BindInt(6, static_cast<int64_t>(report.duplicates)));
-    CAIRN_RETURN_IF_ERROR(f.BindInt(10, static_cast<int64_t>(report.possible_duplicates)));
     CAIRN_RETURN_IF_ERROR(f.BindInt(7, static_cast<int64_t>(report.bad_rows.size())));
     CAIRN_RETURN_IF_ERROR(f.BindText(8, UtcNow()));
     CAIRN_RETURN_IF_ERROR(options.statement_account.empty() ? f.BindNull(9)
                                                             : f.BindText(9, options.statement_account));
+    CAIRN_RETURN_IF_ERROR(f.BindInt(10, static_cast<int64_t>(report.possible_duplicates)));
+    CAIRN_RETURN_IF_ERROR(f.BindInt(11, first_tx_id));
     CAIRN_RETURN_IF_ERROR(ctx(f.Run()));
     report.file_id = db.LastInsertRowId();
   }
@@ -708,65 +1282,243 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
       CAIRN_RETURN_IF_ERROR(ctx(b.Run()));
     }
   }
-  // Account names → ids (existing ones first).
-  std::deque<std::string> names;
-  std::unordered_map<std::string_view, int64_t> ids;
-  ids.reserve(parsed.rows.size() / 2 + 16);
+  // File-local account indices → trail_accounts ids (existing names first, new ones inserted in
+  // order of first appearance).
+  const NameTable& local_names = sink.accounts();
+  std::vector<uint32_t> global(local_names.size(), 0);
   {
+    NameTable local(local_names.size());
+    for (uint32_t i = 0; i < local_names.size(); ++i) local.Intern(local_names.name_of(i));
     CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare("SELECT account_id, name FROM trail_accounts"));
+    std::vector<uint8_t> known(local_names.size(), 0);
     while (true) {
       CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
       if (!row) break;
-      names.emplace_back(q.ColumnText(1));
-      ids.emplace(names.back(), q.ColumnInt(0));
+      bool added = false;
+      const uint32_t i = local.Intern(q.ColumnText(1), &added);
+      if (added) continue;  // not in this file
+      const int64_t id = q.ColumnInt(0);
+      if (id <= 0 || id >= UINT32_MAX) return Status::Corrupt(db.path().string() + ": trail_accounts has account_id " + std::to_string(id));
+      global[i] = static_cast<uint32_t>(id);
+      known[i] = 1;
+    }
+    // New names get explicit consecutive ids, 64 rows per INSERT statement.
+    int64_t next_id = 1;
+    {
+      CAIRN_ASSIGN_OR_RETURN(store::Statement q2, db.Prepare("SELECT coalesce(max(account_id), 0) + 1 FROM trail_accounts"));
+      CAIRN_ASSIGN_OR_RETURN(bool row, q2.Step());
+      if (row) next_id = q2.ColumnInt(0);
+    }
+    std::vector<uint32_t> fresh;
+    for (uint32_t i = 0; i < local_names.size(); ++i) {
+      if (!known[i]) fresh.push_back(i);
+    }
+    if (next_id <= 0 || next_id + static_cast<int64_t>(fresh.size()) >= UINT32_MAX) {
+      return Status::LimitExceeded(db.path().string() + ": more than 4,294,967,294 accounts");
+    }
+    constexpr size_t kPerInsert = 64;
+    std::string sql = "INSERT INTO trail_accounts(account_id, name) VALUES(?,?)";
+    for (size_t k = 1; k < kPerInsert; ++k) sql += ",(?,?)";
+    CAIRN_ASSIGN_OR_RETURN(store::Statement add_many, db.Prepare(sql));
+    CAIRN_ASSIGN_OR_RETURN(store::Statement add_one, db.Prepare(
+        "INSERT INTO trail_accounts(account_id, name) VALUES(?,?)"));
+    for (size_t k = 0; k < fresh.size();) {
+      const bool many = fresh.size() - k >= kPerInsert;
+      store::Statement& add = many ? add_many : add_one;
+      const size_t count = many ? kPerInsert : 1;
+      for (size_t j = 0; j < count; ++j, ++k) {
+        const uint32_t i = fresh[k];
+        global[i] = static_cast<uint32_t>(next_id++);
+        CAIRN_RETURN_IF_ERROR(add.BindInt(static_cast<int>(2 * j + 1), global[i]));
+        CAIRN_RETURN_IF_ERROR(add.BindText(static_cast<int>(2 * j + 2), local_names.name_of(i)));
+      }
+      CAIRN_RETURN_IF_ERROR(ctx(add.Run()));
     }
   }
-  CAIRN_ASSIGN_OR_RETURN(store::Statement add_account, db.Prepare(
-      "INSERT INTO trail_accounts(name) VALUES(?)"));
-  auto account_id = [&](std::string_view name) -> Result<int64_t> {
-    auto it = ids.find(name);
-    if (it != ids.end()) return it->second;
-    CAIRN_RETURN_IF_ERROR(add_account.BindText(1, name));
-    CAIRN_RETURN_IF_ERROR(ctx(add_account.Run()));
-    const int64_t id = db.LastInsertRowId();
-    names.emplace_back(name);
-    ids.emplace(names.back(), id);
-    return id;
-  };
-  CAIRN_ASSIGN_OR_RETURN(store::Statement ins, db.Prepare(
-      "INSERT INTO trail_transactions(file_id, line, ext_id, from_account, to_account, "
-      "amount_minor, currency, time, reference, tx_type, duplicate_of_line, "
-      "possible_duplicate_of_line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
-  for (const LedgerRow& r : parsed.rows) {
-    CAIRN_ASSIGN_OR_RETURN(int64_t from, account_id(r.from));
-    CAIRN_ASSIGN_OR_RETURN(int64_t to, account_id(r.to));
-    CAIRN_RETURN_IF_ERROR(ins.BindInt(1, report.file_id));
-    CAIRN_RETURN_IF_ERROR(ins.BindInt(2, static_cast<int64_t>(r.line)));
-    CAIRN_RETURN_IF_ERROR(r.id.empty() ? ins.BindNull(3) : ins.BindText(3, r.id));
-    CAIRN_RETURN_IF_ERROR(ins.BindInt(4, from));
-    CAIRN_RETURN_IF_ERROR(ins.BindInt(5, to));
-    CAIRN_RETURN_IF_ERROR(ins.BindInt(6, r.amount));
-    CAIRN_RETURN_IF_ERROR(ins.BindText(7, r.currency));
-    CAIRN_RETURN_IF_ERROR(ins.BindInt(8, r.time));
-    CAIRN_RETURN_IF_ERROR(r.reference.empty() ? ins.BindNull(9) : ins.BindText(9, r.reference));
-    CAIRN_RETURN_IF_ERROR(r.type.empty() ? ins.BindNull(10) : ins.BindText(10, r.type));
-    CAIRN_RETURN_IF_ERROR(r.duplicate_of_line == 0 ? ins.BindNull(11) : ins.BindInt(11, r.duplicate_of_line));
-    CAIRN_RETURN_IF_ERROR(r.possible_duplicate_of_line == 0 ? ins.BindNull(12)
-                                                            : ins.BindInt(12, r.possible_duplicate_of_line));
-    CAIRN_RETURN_IF_ERROR(ctx(ins.Run()));
+  for (uint32_t& a : cols.from) a = global[a];
+  for (uint32_t& a : cols.to) a = global[a];
+  {
+    std::vector<uint64_t> per_currency(cols.currencies.size(), 0);
+    for (uint16_t cur : cols.currency) ++per_currency[cur];
+    CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
+        "INSERT INTO trail_file_currencies(file_id, currency, rows) VALUES(?,?,?)"));
+    for (size_t k = 0; k < cols.currencies.size(); ++k) {
+      CAIRN_RETURN_IF_ERROR(q.BindInt(1, report.file_id));
+      CAIRN_RETURN_IF_ERROR(q.BindText(2, cols.currencies[k]));
+      CAIRN_RETURN_IF_ERROR(q.BindInt(3, static_cast<int64_t>(per_currency[k])));
+      CAIRN_RETURN_IF_ERROR(ctx(q.Run()));
+    }
   }
-  CAIRN_RETURN_IF_ERROR(c.AppendAudit(
+  // Rows with a free-text reference are also kept in trail_transactions, for SQL readers of
+  // references (account linking); the segment stays the complete ledger of the file.
+  if (cols.text_fields & segment::kTextReference) {
+    CAIRN_ASSIGN_OR_RETURN(store::Statement ins, db.Prepare(
+        "INSERT INTO trail_transactions(tx_id, file_id, line, ext_id, from_account, to_account, "
+        "amount_minor, currency, time, reference, tx_type, duplicate_of_line, "
+        "possible_duplicate_of_line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    size_t d = 0;
+    for (size_t i = 0; i < rows; ++i) {
+      while (d < cols.duplicates.size() && cols.duplicates[d].row < i) ++d;
+      const std::string_view ref = sink.Text(i, segment::kTextReference);
+      if (ref.empty()) continue;
+      const int64_t dup = (d < cols.duplicates.size() && cols.duplicates[d].row == i) ? cols.duplicates[d].value : 0;
+      const std::string_view id = sink.Text(i, segment::kTextId), type = sink.Text(i, segment::kTextType);
+      CAIRN_RETURN_IF_ERROR(ins.BindInt(1, first_tx_id + static_cast<int64_t>(i)));
+      CAIRN_RETURN_IF_ERROR(ins.BindInt(2, report.file_id));
+      CAIRN_RETURN_IF_ERROR(ins.BindInt(3, static_cast<int64_t>(cols.line[i])));
+      CAIRN_RETURN_IF_ERROR(id.empty() ? ins.BindNull(4) : ins.BindText(4, id));
+      CAIRN_RETURN_IF_ERROR(ins.BindInt(5, cols.from[i]));
+      CAIRN_RETURN_IF_ERROR(ins.BindInt(6, cols.to[i]));
+      CAIRN_RETURN_IF_ERROR(ins.BindInt(7, cols.amount[i]));
+      CAIRN_RETURN_IF_ERROR(ins.BindText(8, cols.currencies[cols.currency[i]]));
+      CAIRN_RETURN_IF_ERROR(ins.BindInt(9, cols.time[i]));
+      CAIRN_RETURN_IF_ERROR(ins.BindText(10, ref));
+      CAIRN_RETURN_IF_ERROR(type.empty() ? ins.BindNull(11) : ins.BindText(11, type));
+      CAIRN_RETURN_IF_ERROR(dup > 0 ? ins.BindInt(12, dup) : ins.BindNull(12));
+      CAIRN_RETURN_IF_ERROR(dup < 0 ? ins.BindInt(13, -dup) : ins.BindNull(13));
+      CAIRN_RETURN_IF_ERROR(ctx(ins.Run()));
+    }
+  }
+  // The segment: temporary file, fsync, rename, fsync the directory; then case.db names it and
+  // commits. Any failure from here on removes it again.
+  const std::filesystem::path dir = c.dir() / "trail";
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::IoError(dir.string() + ": cannot create directory: " + ec.message());
+  }
+  const std::string name = "ledger-" + std::to_string(report.file_id) + "-" + report.sha256.substr(0, 16) + ".seg";
+  const std::filesystem::path tmp = dir / (".tmp-" + std::to_string(::getpid()) + "-" + name);
+  SegmentGuard guard;
+  guard.Arm(tmp);
+  CAIRN_ASSIGN_OR_RETURN(std::string segment_sha256, segment::Write(tmp, report.file_id, first_tx_id, cols));
+  if (::rename(tmp.c_str(), (dir / name).c_str()) != 0) return ErrnoError(dir / name, "cannot rename ledger segment");
+  guard.Arm(dir / name);
+  CAIRN_RETURN_IF_ERROR(FsyncDir(dir));
+  {
+    CAIRN_ASSIGN_OR_RETURN(store::Statement u, db.Prepare(
+        "UPDATE trail_files SET segment=?, segment_sha256=? WHERE file_id=?"));
+    CAIRN_RETURN_IF_ERROR(u.BindText(1, name));
+    CAIRN_RETURN_IF_ERROR(u.BindText(2, segment_sha256));
+    CAIRN_RETURN_IF_ERROR(u.BindInt(3, report.file_id));
+    CAIRN_RETURN_IF_ERROR(ctx(u.Run()));
+  }
+  CAIRN_RETURN_IF_ERROR(ctx(c.AppendAudit(
       "trail.ingest",
       "{\"path\":\"" + JsonEscape(path.string()) + "\",\"sha256\":\"" + report.sha256 +
           "\",\"preset\":\"" + std::string(PresetName(options.preset)) + "\",\"rows\":" +
           std::to_string(report.rows) + ",\"duplicates\":" + std::to_string(report.duplicates) +
           ",\"possible_duplicates\":" + std::to_string(report.possible_duplicates) +
-          ",\"bad_rows\":" + std::to_string(report.bad_rows.size()) + "}"));
+          ",\"bad_rows\":" + std::to_string(report.bad_rows.size()) + ",\"segment\":\"" + name +
+          "\",\"segment_sha256\":\"" + segment_sha256 + "\"}")));
   CAIRN_RETURN_IF_ERROR(ctx(txn.Commit()));
-  // Move the committed pages from the WAL into the database file now, so later readers (graph
-  // loads) read the file directly; a failure here loses nothing (the WAL stays valid).
+  guard.Release();
   (void)db.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
   return report;
+}
+
+Status ForEachTransaction(store::Case& c,
+                          const std::function<Status(const StoredTransaction&)>& visit) {
+  CAIRN_RETURN_IF_ERROR(EnsureTrailSchema(c));
+  store::Database& db = c.db();
+  std::vector<std::string> names;  // by account_id
+  {
+    CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare("SELECT account_id, name FROM trail_accounts"));
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      const int64_t id = q.ColumnInt(0);
+      if (id < 0 || id >= UINT32_MAX) {
+        return Status::Corrupt(db.path().string() + ": trail_accounts has account_id " + std::to_string(id));
+      }
+      if (names.size() <= static_cast<size_t>(id)) names.resize(static_cast<size_t>(id) + 1);
+      names[static_cast<size_t>(id)] = std::string(q.ColumnText(1));
+    }
+  }
+  auto name_of = [&](int64_t id, int64_t tx_id) -> Result<std::string_view> {
+    if (id <= 0 || static_cast<size_t>(id) >= names.size()) {
+      return Status::Corrupt(db.path().string() + ": transaction " + std::to_string(tx_id) +
+                             " names an unknown account");
+    }
+    return std::string_view(names[static_cast<size_t>(id)]);
+  };
+  struct File {
+    int64_t file_id;
+    bool has_segment;
+    std::string segment, sha256;
+    uint64_t rows;
+    int64_t first_tx_id;
+  };
+  std::vector<File> files;
+  {
+    CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
+        "SELECT file_id, segment, coalesce(segment_sha256, ''), rows, coalesce(first_tx_id, 0) "
+        "FROM trail_files ORDER BY file_id"));
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      files.push_back({q.ColumnInt(0), !q.ColumnIsNull(1), std::string(q.ColumnText(1)),
+                       std::string(q.ColumnText(2)), static_cast<uint64_t>(std::max<int64_t>(0, q.ColumnInt(3))),
+                       q.ColumnInt(4)});
+      const std::string& seg = files.back().segment;
+      if (files.back().has_segment && (seg.empty() || seg.find('/') != std::string::npos || seg[0] == '.')) {
+        return Status::Corrupt(db.path().string() + ": trail_files names segment '" + seg + "'");
+      }
+    }
+  }
+  for (const File& f : files) {
+    StoredTransaction t;
+    t.file_id = f.file_id;
+    if (!f.has_segment) {
+      CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
+          "SELECT tx_id, line, coalesce(ext_id, ''), from_account, to_account, amount_minor, currency, "
+          "time, coalesce(reference, ''), coalesce(tx_type, ''), coalesce(duplicate_of_line, 0), "
+          "coalesce(possible_duplicate_of_line, 0) FROM trail_transactions WHERE file_id = ? ORDER BY line, tx_id"));
+      CAIRN_RETURN_IF_ERROR(q.BindInt(1, f.file_id));
+      while (true) {
+        CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) break;
+        t.tx_id = q.ColumnInt(0);
+        t.line = static_cast<uint64_t>(q.ColumnInt(1));
+        t.ext_id = q.ColumnText(2);
+        CAIRN_ASSIGN_OR_RETURN(t.from, name_of(q.ColumnInt(3), t.tx_id));
+        CAIRN_ASSIGN_OR_RETURN(t.to, name_of(q.ColumnInt(4), t.tx_id));
+        t.amount = q.ColumnInt(5);
+        t.currency = q.ColumnText(6);
+        t.time = q.ColumnInt(7);
+        t.reference = q.ColumnText(8);
+        t.type = q.ColumnText(9);
+        t.duplicate_of_line = q.ColumnInt(10);
+        t.possible_duplicate_of_line = q.ColumnInt(11);
+        CAIRN_RETURN_IF_ERROR(visit(t));
+      }
+      continue;
+    }
+    CAIRN_ASSIGN_OR_RETURN(segment::SegmentView v, segment::SegmentView::Open(
+        c.dir() / "trail" / f.segment, f.rows, f.first_tx_id, f.sha256));
+    const auto dups = v.duplicates();
+    size_t d = 0;
+    for (uint64_t i = 0; i < v.rows(); ++i) {
+      t.tx_id = f.first_tx_id + static_cast<int64_t>(i);
+      t.line = v.line()[i];
+      t.ext_id = v.Text(i, segment::kTextId);
+      CAIRN_ASSIGN_OR_RETURN(t.from, name_of(v.from()[i], t.tx_id));
+      CAIRN_ASSIGN_OR_RETURN(t.to, name_of(v.to()[i], t.tx_id));
+      t.amount = v.amount()[i];
+      t.currency = v.currencies()[v.currency()[i]];
+      t.time = v.time()[i];
+      t.reference = v.Text(i, segment::kTextReference);
+      t.type = v.Text(i, segment::kTextType);
+      t.duplicate_of_line = t.possible_duplicate_of_line = 0;
+      if (d < dups.size() && dups[d].row == i) {
+        (dups[d].value > 0 ? t.duplicate_of_line : t.possible_duplicate_of_line) =
+            dups[d].value > 0 ? dups[d].value : -dups[d].value;
+        ++d;
+      }
+      CAIRN_RETURN_IF_ERROR(visit(t));
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace cairn::trail

@@ -61,6 +61,20 @@ CREATE VIEW trail_flagged_accounts AS
   FROM trail_links l JOIN people p ON p.person_id = l.person_id
   JOIN trail_accounts a ON a.account_id = l.account_id WHERE p.flagged = 1;
 )sql",
+    // v2: a file's transactions live in a ledger segment beside case.db (trail/<segment>, see
+    // src/trail/ledger_segment.h); its rows have tx_id first_tx_id .. first_tx_id + rows - 1.
+    // trail_transactions keeps the rows of v1 files and, for segment files, the rows that carry a
+    // reference (for SQL readers of references). Files with segment IS NULL are v1 files.
+    R"sql(
+ALTER TABLE trail_files ADD COLUMN segment TEXT;
+ALTER TABLE trail_files ADD COLUMN segment_sha256 TEXT;
+ALTER TABLE trail_files ADD COLUMN first_tx_id INTEGER;
+CREATE TABLE trail_file_currencies(
+  file_id INTEGER NOT NULL REFERENCES trail_files(file_id),
+  currency TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  PRIMARY KEY(file_id, currency));
+)sql",
 };
 
 }  // namespace cairn::trail

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -119,8 +120,35 @@ struct IngestReport {
 // Applies the trail schema to the case (idempotent). Every trail entry point calls it.
 Status EnsureTrailSchema(store::Case& c);
 
-// Reads `path`, parses it and stores every row in one transaction, with an audit-log entry.
+// Reads `path`, parses it and stores every row in one transaction, with an audit-log entry. The
+// rows go to a ledger segment file beside case.db (trail/ledger-*.seg, written, fsynced and renamed
+// before the commit that names it; docs/TRAIL.md "Storage"); an import that fails or is killed
+// leaves no trace in case.db, and the next import removes its orphaned segment file.
 Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& path,
                                 const IngestOptions& options);
+
+// One stored transaction, wherever it is kept (trail_transactions or a ledger segment). Views
+// are valid during the callback only.
+struct StoredTransaction {
+  int64_t tx_id = 0;
+  int64_t file_id = 0;
+  uint64_t line = 0;
+  std::string_view ext_id;
+  std::string_view from;  // account names
+  std::string_view to;
+  int64_t amount = 0;  // minor units
+  std::string_view currency;
+  int64_t time = 0;
+  std::string_view reference;
+  std::string_view type;
+  int64_t duplicate_of_line = 0;           // > 0: same external id as that line (never traced)
+  int64_t possible_duplicate_of_line = 0;  // > 0: identical row without id (traced)
+};
+
+// Calls visit for every stored transaction of the case, by file (file_id order) and within a file
+// in line order; stops at the first non-OK status visit returns and returns it. Segments are
+// checked against their SHA-256 in case.db first (kCorrupt).
+Status ForEachTransaction(store::Case& c,
+                          const std::function<Status(const StoredTransaction&)>& visit);
 
 }  // namespace cairn::trail
