@@ -1,7 +1,9 @@
 // `cairn extract [--format jsonl|text|feature-files] [--out DIR] [--default-region CC] FILE...`:
 // identifiers (URLs, e-mails, phones, UPI, IBAN, cards, BTC, ETH) with byte offsets, streamed
-// from each file in chunks. Fields are documented in docs/IDENTIFIERS.md. Exit 1 when an input
-// could not be read (the others are still scanned), 2 for usage errors.
+// from each file in chunks; compressed streams inside the files (PDF, gzip, zip, Office XML) are
+// decoded and what they hold is reported with a bulk_extractor forensic path ("70727-PDF-0").
+// Fields are documented in docs/IDENTIFIERS.md. Exit 1 when an input could not be read (the
+// others are still scanned), 2 for usage errors.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -28,6 +30,7 @@ struct ExtractArgs {
   std::string default_region;
   std::string kinds;
   bool no_utf16 = false;
+  bool no_decode = false;
   size_t chunk_mb = 16;
 };
 
@@ -41,6 +44,7 @@ Json IdentifierJson(const std::filesystem::path& path, const extract::Identifier
   AddPath(j, "path", path);
   j["offset"] = id.offset;
   j["length"] = id.length;
+  if (!id.forensic_path.empty()) j["forensic_path"] = id.forensic_path;
   j["kind"] = std::string(extract::KindName(id.kind));
   j["value"] = id.value;
   j["normalized"] = id.normalized;
@@ -60,7 +64,8 @@ Json IdentifierJson(const std::filesystem::path& path, const extract::Identifier
 }
 
 std::string TextLine(const std::filesystem::path& path, const extract::Identifier& id) {
-  std::string line = path.string() + ":" + std::to_string(id.offset) + "\t" +
+  const std::string where = id.forensic_path.empty() ? std::to_string(id.offset) : id.forensic_path;
+  std::string line = path.string() + ":" + where + "\t" +
                      std::string(extract::KindName(id.kind)) + "\t" + id.value + "\t" + id.normalized;
   for (const std::string* extra : {&id.platform, &id.country, &id.detail}) {
     if (!extra->empty()) line += "\t" + *extra;
@@ -72,6 +77,7 @@ int RunExtract(const ExtractArgs& a) {
   extract::ExtractOptions options;
   options.default_region = a.default_region;
   options.scan_utf16 = !a.no_utf16;
+  options.decode_streams = !a.no_decode;
   if (!a.kinds.empty()) {
     options.kinds = 0;
     std::string_view rest = a.kinds;
@@ -133,15 +139,15 @@ int RunExtract(const ExtractArgs& a) {
         PrintLine(a.format == "text" ? TextLine(path, id) : JsonLine(IdentifierJson(path, id)));
         return;
       }
-      std::string context;
-      if (context_file) {
+      std::string context = id.decoded_context;
+      if (context_file && id.forensic_path.empty()) {
         const uint64_t begin = id.offset >= 16 ? id.offset - 16 : 0;
         std::vector<uint8_t> bytes(static_cast<size_t>(id.offset - begin + id.length + 16));
         auto got = context_file->ReadAt(begin, bytes);
         if (got.ok()) context.assign(reinterpret_cast<const char*>(bytes.data()), *got);
       }
-      const std::string forensic_path =
-          a.files.size() == 1 ? std::to_string(id.offset) : name + ":" + std::to_string(id.offset);
+      const std::string where = id.forensic_path.empty() ? std::to_string(id.offset) : id.forensic_path;
+      const std::string forensic_path = a.files.size() == 1 ? where : name + ":" + where;
       auto it = writers.find(id.kind);
       if (it != writers.end() && write_status.ok()) write_status = it->second.Write(forensic_path, id.value, context);
     };
@@ -176,6 +182,8 @@ void RegisterExtractCommand(CLI::App& app) {
                   "ISO 3166 region for phone numbers written without + (e.g. IN)");
   cmd->add_option("--kinds", args->kinds, "Comma-separated kinds to report (default: all)");
   cmd->add_flag("--no-utf16", args->no_utf16, "Do not scan UTF-16LE text");
+  cmd->add_flag("--no-decode", args->no_decode,
+                "Do not decode compressed streams (PDF Flate, gzip, zip, Office XML) inside the files");
   cmd->add_option("--chunk-mb", args->chunk_mb, "Streaming chunk size in MiB (default 16)");
   cmd->callback([args] { throw CommandResult{RunExtract(*args)}; });
 }
