@@ -21,6 +21,9 @@ struct MatchRuleArgs {
   bool fast = false;
 };
 void AddMatchRuleOptions(CLI::App* cmd, MatchRuleArgs& args);
+// --video-seconds-per-frame, --vpdq-distance, --vpdq-min-percent (match and scan).
+void AddVideoRuleOptions(CLI::App* cmd, double& seconds_per_frame, int& vpdq_distance,
+                         double& vpdq_min_percent);
 
 void RegisterHashCommand(CLI::App& app);
 void RegisterHashsetCommand(CLI::App& app);

@@ -1,7 +1,11 @@
-// `cairn hash`: one record per file with digests, media type, image size and PDQ.
+// `cairn hash`: one record per file with digests, media type, image size and PDQ; for videos the
+// vPDQ frame count, and with --vpdq-dir the frames as DIR/<sha256>.vpdq (vPDQ frame lines).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -25,11 +29,14 @@ struct HashArgs {
   uint64_t max_pixels = media::DecodeOptions{}.max_pixels;
   int jobs = 0;
   bool quiet = false;
+  double video_seconds_per_frame = 1.0;
+  std::string vpdq_dir;
 };
 
 constexpr const char* kCsvColumns[] = {"path",   "size",  "md5",    "sha1",
                                        "sha256", "media_type", "width", "height",
-                                       "pdq",    "pdq_quality", "pdq_dihedral", "error"};
+                                       "pdq",    "pdq_quality", "pdq_dihedral", "video_frames",
+                                       "error"};
 
 Json ToJson(const scan::FileHashRecord& r, bool dihedral) {
   Json j;
@@ -67,6 +74,7 @@ Json ToJson(const scan::FileHashRecord& r, bool dihedral) {
       j["pdq_dihedral"] = nullptr;
     }
   }
+  j["video_frames"] = r.video_frames ? Json(r.video_frames->size()) : Json(nullptr);
   j["error"] = r.error.ok() ? Json(nullptr) : Json(r.error.ToString());
   return j;
 }
@@ -109,6 +117,24 @@ scan::FileHashRecord RecordForEntry(const evidence::WalkEntry& e) {
   return r;
 }
 
+// DIR/<sha256>.vpdq, written whole to a temporary name and renamed (identical videos share it).
+Status WriteVpdqFile(const std::filesystem::path& dir, const scan::FileHashRecord& r) {
+  const std::string sha = r.digests->sha256.ToHex();
+  const std::filesystem::path out = dir / (sha + ".vpdq");
+  const std::filesystem::path tmp =
+      dir / (sha + ".vpdq.tmp" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << video::FormatVpdq(*r.video_frames);
+    f.flush();
+    if (!f) return Status::IoError(tmp.string() + ": cannot write");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, out, ec);
+  if (ec) return Status::IoError(out.string() + ": cannot rename into place: " + ec.message());
+  return Status::Ok();
+}
+
 int RunHash(const HashArgs& args) {
   std::vector<evidence::WalkEntry> entries;
   for (const std::string& p : args.paths) {
@@ -119,6 +145,16 @@ int RunHash(const HashArgs& args) {
   options.fast = args.fast;
   options.decode.apply_exif_orientation = args.apply_exif_orientation;
   options.decode.max_pixels = args.max_pixels;
+  options.video_options.seconds_per_frame = args.video_seconds_per_frame;
+  if (!args.vpdq_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(args.vpdq_dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "cairn hash: %s: cannot create: %s\n", args.vpdq_dir.c_str(),
+                   ec.message().c_str());
+      return 1;
+    }
+  }
   const int jobs = args.jobs > 0 ? args.jobs
                                  : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<scan::FileHasher>> hashers;
@@ -138,6 +174,10 @@ int RunHash(const HashArgs& args) {
         scan::FileHashRecord r = e.kind == evidence::WalkEntry::Kind::kFile
                                      ? hashers[static_cast<size_t>(worker)]->HashFile(e.path)
                                      : RecordForEntry(e);
+        if (r.video_frames && r.digests && !args.vpdq_dir.empty()) {
+          Status s = WriteVpdqFile(args.vpdq_dir, r);
+          if (!s.ok() && r.error.ok()) r.error = s;
+        }
         const Json j = ToJson(r, args.dihedral);
         return std::make_pair(!r.error.ok(), csv ? ToCsv(j) : JsonLine(j));
       },
@@ -159,7 +199,8 @@ void RegisterHashCommand(CLI::App& app) {
   auto args = std::make_shared<HashArgs>();
   CLI::App* cmd = app.add_subcommand(
       "hash",
-      "Hash files: MD5, SHA-1, SHA-256, media type by content, and PDQ for images.\n"
+      "Hash files: MD5, SHA-1, SHA-256, media type by content, PDQ for images, and vPDQ frame\n"
+      "hashes for videos (count in video_frames; the frames with --vpdq-dir).\n"
       "Folders are walked recursively; symbolic links are reported, never followed.\n"
       "Exit status: 0 all entries hashed, 1 some entries carry an error, 2 usage error.");
   cmd->add_option("paths", args->paths, "Files or folders")->required();
@@ -174,6 +215,12 @@ void RegisterHashCommand(CLI::App& app) {
   cmd->add_option("--max-pixels", args->max_pixels,
                   "Refuse images whose header claims more pixels than this")
       ->capture_default_str();
+  cmd->add_option("--video-seconds-per-frame", args->video_seconds_per_frame,
+                  "Videos: hash one frame every this many seconds (0: every frame)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--vpdq-dir", args->vpdq_dir,
+                  "Write each video's frames to DIR/<sha256>.vpdq (frame,quality,pdq,seconds lines)");
   cmd->add_option("--jobs,-j", args->jobs, "Worker threads (default: one per core)");
   cmd->add_flag("--quiet,-q", args->quiet, "No summary line on stderr");
   cmd->callback([args] { throw CommandResult(RunHash(*args)); });

@@ -28,6 +28,9 @@ struct MatchArgs {
   bool stdin_hashes = false;
   bool all = false;
   MatchRuleArgs rule;
+  double video_seconds_per_frame = 1.0;
+  int vpdq_distance = 31;
+  double vpdq_min_percent = 80.0;
   int jobs = 0;
   std::string format = "jsonl";
   bool quiet = false;
@@ -69,13 +72,25 @@ Json MatchJson(const Json& subject, const scan::Match& m) {
                    {"raw", m.entry.category.raw},
                    {"class", std::string(hashset::TriageClassName(m.entry.category.triage))}};
   j["entry"] = EntryJson(m);
+  if (m.vpdq) {
+    j["entry"]["last_id"] = m.reference_last_id;
+    j["vpdq"] = {{"query_percent", m.vpdq->query_match_percent},
+                 {"reference_percent", m.vpdq->reference_match_percent},
+                 {"query_frames", m.vpdq->query_frames},
+                 {"reference_frames", m.vpdq->reference_frames},
+                 {"min_quality", m.vpdq->min_quality},
+                 {"min_percent", m.vpdq->min_percent},
+                 {"frame_threshold", m.vpdq->distance}};
+  } else {
+    j["vpdq"] = nullptr;
+  }
   return j;
 }
 
 Json NoMatchJson(const Json& subject) {
   Json j = subject;
   for (const char* k : {"list", "list_version", "rule", "distance", "threshold", "dihedral",
-                        "category", "entry"}) {
+                        "category", "entry", "vpdq"}) {
     j[k] = nullptr;
   }
   return j;
@@ -164,6 +179,7 @@ int RunFileMatches(const MatchArgs& a, const scan::Matcher& matcher) {
   scan::HashOptions options;
   options.dihedral = !a.rule.no_dihedral;
   options.fast = a.rule.fast;
+  options.video_options.seconds_per_frame = a.video_seconds_per_frame;
   const int jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<scan::FileHasher>> hashers;
   for (int w = 0; w < jobs; ++w) hashers.push_back(std::make_unique<scan::FileHasher>(options));
@@ -191,6 +207,7 @@ int RunFileMatches(const MatchArgs& a, const scan::Matcher& matcher) {
         subject["md5"] = r.digests ? Json(r.digests->md5.ToHex()) : Json(nullptr);
         subject["query_pdq"] = r.pdq ? Json(r.pdq->hash.ToHex()) : Json(nullptr);
         subject["query_quality"] = r.pdq ? Json(r.pdq->quality) : Json(nullptr);
+        subject["video_frames"] = r.video_frames ? Json(r.video_frames->size()) : Json(nullptr);
         subject["error"] = r.error.ok() ? Json(nullptr) : Json(r.error.ToString());
         out.error = !r.error.ok();
         scan::MatchQuery q;
@@ -204,6 +221,7 @@ int RunFileMatches(const MatchArgs& a, const scan::Matcher& matcher) {
           q.pdq_quality = r.pdq->quality;
           q.pdq_dihedral = r.pdq_dihedral;
         }
+        if (r.video_frames) q.video_frames = *r.video_frames;
         Result<std::vector<scan::Match>> found = matcher.Find(q);
         if (!found.ok()) {
           subject["error"] = found.status().ToString();
@@ -249,6 +267,9 @@ int RunMatch(const MatchArgs& a) {
   options.pdq_threshold = a.rule.threshold;
   options.min_quality = a.rule.min_quality;
   options.dihedral = !a.rule.no_dihedral;
+  options.vpdq.distance = a.vpdq_distance;
+  options.vpdq.min_quality = a.rule.min_quality;
+  options.vpdq.min_percent = a.vpdq_min_percent;
   const scan::Matcher matcher(std::move(lists), options);
   return by_hash ? RunHashQueries(a, matcher) : RunFileMatches(a, matcher);
 }
@@ -265,6 +286,22 @@ void AddMatchRuleOptions(CLI::App* cmd, MatchRuleArgs& r) {
   cmd->add_flag("--no-dihedral", r.no_dihedral,
                 "Match PDQ hashes only as they are, not their 8 rotations/mirrors");
   cmd->add_flag("--fast", r.fast, "Fast JPEG decoding (see docs/PDQ.md)");
+}
+
+void AddVideoRuleOptions(CLI::App* cmd, double& seconds_per_frame, int& vpdq_distance,
+                         double& vpdq_min_percent) {
+  cmd->add_option("--video-seconds-per-frame", seconds_per_frame,
+                  "Videos: hash one frame every this many seconds (0: every frame)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--vpdq-distance", vpdq_distance,
+                  "vPDQ: frames match when their distance is below this (strict, as vPDQ)")
+      ->check(CLI::Range(1, 257))
+      ->capture_default_str();
+  cmd->add_option("--vpdq-min-percent", vpdq_min_percent,
+                  "vPDQ: a video matches when both shares of matching distinct good frames reach this")
+      ->check(CLI::Range(0.001, 100.0))
+      ->capture_default_str();
 }
 
 void RegisterMatchCommand(CLI::App& app) {
@@ -287,6 +324,7 @@ void RegisterMatchCommand(CLI::App& app) {
                 "Read hashes from standard input, one per line: 'md5|sha1|sha256|pdq HEX' or a bare MD5/SHA-1");
   cmd->add_flag("--all", a->all, "Also output a record for files (or hashes) without a match");
   AddMatchRuleOptions(cmd, a->rule);
+  AddVideoRuleOptions(cmd, a->video_seconds_per_frame, a->vpdq_distance, a->vpdq_min_percent);
   cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: one per core)");
   cmd->add_option("--format", a->format, "Output format")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
   cmd->add_flag("--quiet,-q", a->quiet, "No summary line on stderr");

@@ -29,6 +29,9 @@ struct ScanArgs {
   std::string home;
   int jobs = 0;
   MatchRuleArgs rule;
+  double video_seconds_per_frame = 1.0;
+  int vpdq_distance = 31;
+  double vpdq_min_percent = 80.0;
   bool quiet = false;
   bool resume = false;
   std::string format = "jsonl";
@@ -90,6 +93,9 @@ int RunScan(const ScanArgs& a) {
     req.options.min_quality = a.rule.min_quality;
     req.options.dihedral = !a.rule.no_dihedral;
     req.options.fast = a.rule.fast;
+    req.options.video_seconds_per_frame = a.video_seconds_per_frame;
+    req.options.vpdq_distance = a.vpdq_distance;
+    req.options.vpdq_min_percent = a.vpdq_min_percent;
     return scan::StartScan(c, home, req, hooks);
   }();
   sigaction(SIGINT, &old, nullptr);
@@ -128,6 +134,7 @@ void RegisterScanCommand(CLI::App& app) {
   cmd->add_flag("--resume", a->resume, "Continue the case's last run (interrupted or killed)");
   cmd->add_option("--jobs,-j", a->jobs, "Worker threads (default: one per core)");
   AddMatchRuleOptions(cmd, a->rule);
+  AddVideoRuleOptions(cmd, a->video_seconds_per_frame, a->vpdq_distance, a->vpdq_min_percent);
   cmd->add_flag("--quiet,-q", a->quiet, "No progress or summary on stderr");
   cmd->add_option("--format", a->format, "findings file format")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
   cmd->callback([a] { throw CommandResult{RunScan(*a)}; });

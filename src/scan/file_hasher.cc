@@ -1,6 +1,14 @@
 #include "cairn/scan/file_hasher.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
 
 #include "cairn/core/file.h"
 
@@ -21,7 +29,65 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_;
 };
 
+// A read-only private mapping of a whole file, opened with O_NOATIME where allowed (as
+// ReadOnlyFile), so a video is decoded from the page cache without a heap copy.
+class ReadOnlyMapping {
+ public:
+  static Result<ReadOnlyMapping> Open(const std::filesystem::path& path) {
+    constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
+    int fd = ::open(path.c_str(), kFlags | O_NOATIME);
+    if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), kFlags);
+    if (fd < 0) return Status::IoError(path.string() + ": cannot open: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return Status::IoError(path.string() + ": not a regular file");
+    }
+    ReadOnlyMapping m;
+    m.size_ = static_cast<size_t>(st.st_size);
+    if (m.size_ > 0) {
+      void* p = ::mmap(nullptr, m.size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        const int err = errno;
+        ::close(fd);
+        return Status::IoError(path.string() + ": cannot map: " + std::strerror(err));
+      }
+      m.data_ = static_cast<const uint8_t*>(p);
+      (void)::madvise(p, m.size_, MADV_SEQUENTIAL);
+    }
+    ::close(fd);
+    return m;
+  }
+  ReadOnlyMapping() = default;
+  ReadOnlyMapping(ReadOnlyMapping&& o) noexcept
+      : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+  ReadOnlyMapping& operator=(ReadOnlyMapping&&) = delete;
+  ~ReadOnlyMapping() {
+    if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
+  }
+  std::span<const uint8_t> bytes() const { return {data_, size_}; }
+
+ private:
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 }  // namespace
+
+bool IsVideo(media::MediaType type) {
+  using media::MediaType;
+  switch (type) {
+    case MediaType::kMp4:
+    case MediaType::kQuickTime:
+    case MediaType::k3gp:
+    case MediaType::kAvi:
+    case MediaType::kMatroska:
+    case MediaType::kWebm:
+      return true;
+    default:
+      return false;
+  }
+}
 
 FileHasher::FileHasher(HashOptions options) : options_(options) {
   if (options_.fast) options_.decode.jpeg_min_dimension = kFastJpegMinDimension;
@@ -77,6 +143,15 @@ FileHashRecord FileHasher::HashFile(const std::filesystem::path& path) {
   }
   if (whole) {
     HashImage(buffer_, record);
+  } else if (options_.video && IsVideo(record.media_type)) {
+    Result<ReadOnlyMapping> mapped = ReadOnlyMapping::Open(path);
+    if (!mapped.ok()) {
+      record.error = mapped.status();
+    } else if (mapped->bytes().size() != record.size) {
+      record.error = Status::IoError(path.string() + ": file changed size while being read");
+    } else {
+      HashVideo(mapped->bytes(), record);
+    }
   } else if (media::IsDecodableImage(record.media_type)) {
     record.error = Status::LimitExceeded("image file is " + std::to_string(record.size) +
                                          " bytes, over the decode limit of " +
@@ -96,8 +171,23 @@ FileHashRecord FileHasher::HashBytes(const std::filesystem::path& path,
     digester_.Update(bytes);
     record.digests = digester_.Finish();
   }
-  if (media::IsDecodableImage(record.media_type)) HashImage(bytes, record);
+  if (media::IsDecodableImage(record.media_type)) {
+    HashImage(bytes, record);
+  } else if (options_.video && IsVideo(record.media_type)) {
+    HashVideo(bytes, record);
+  }
   return record;
+}
+
+void FileHasher::HashVideo(std::span<const uint8_t> bytes, FileHashRecord& record) {
+  Stopwatch sw(times_.video);
+  Result<std::vector<video::FrameHash>> frames =
+      video::HashVideo(bytes, options_.video_options, record.path.string());
+  if (!frames.ok()) {
+    record.error = frames.status();
+    return;
+  }
+  record.video_frames = std::move(*frames);
 }
 
 void FileHasher::HashImage(std::span<const uint8_t> bytes, FileHashRecord& record) {

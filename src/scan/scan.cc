@@ -155,7 +155,7 @@ class Recorder {
         c_.db().Prepare("INSERT INTO scan_items(run_id, evidence_id, forensic_path, kind, status, "
                         "size, mtime, atime, ctime, inode, deleted, container_sha256, md5, sha1, "
                         "sha256, media_type, width, height, pdq, pdq_quality, known_good_matches, "
-                        "note, error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                        "note, error, video_frames) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     item_.emplace(std::move(item));
     CAIRN_ASSIGN_OR_RETURN(
         Statement finding,
@@ -163,8 +163,15 @@ class Recorder {
                         "entry_record, entry_line, entry_source_id, entry_md5, entry_sha1, "
                         "entry_sha256, entry_pdq, entry_pdq_quality, entry_file_name, entry_series, "
                         "rule, distance, threshold, dihedral, category_scheme, category_raw, "
-                        "category_class) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                        "category_class, entry_last_id, vpdq_query_percent, vpdq_reference_percent, "
+                        "vpdq_query_frames, vpdq_reference_frames, vpdq_min_quality, vpdq_min_percent) "
+                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     finding_.emplace(std::move(finding));
+    CAIRN_ASSIGN_OR_RETURN(
+        Statement frame,
+        c_.db().Prepare("INSERT INTO scan_video_frames(item_id, frame_number, quality, pdq, "
+                        "timestamp) VALUES(?,?,?,?,?)"));
+    frame_.emplace(std::move(frame));
     CAIRN_ASSIGN_OR_RETURN(
         Statement error, c_.db().Prepare("INSERT INTO scan_errors(run_id, item_id, forensic_path, "
                                          "message) VALUES(?,?,?,?)"));
@@ -207,8 +214,22 @@ class Recorder {
     (void)s.BindInt(21, o.known_good);
     BindOptText(s, 22, o.note.empty() ? std::nullopt : std::optional<std::string>(o.note));
     BindOptText(s, 23, o.error.empty() ? std::nullopt : std::optional<std::string>(o.error));
+    BindOptInt(s, 24, r && r->video_frames ? std::optional<int64_t>(static_cast<int64_t>(r->video_frames->size()))
+                                           : std::nullopt);
     CAIRN_RETURN_IF_ERROR(s.Run());
     const int64_t item_id = c_.db().LastInsertRowId();
+    if (r && r->video_frames) {
+      for (const video::FrameHash& vf : *r->video_frames) {
+        Statement& v = *frame_;
+        v.Reset();
+        (void)v.BindInt(1, item_id);
+        (void)v.BindInt(2, vf.frame_number);
+        (void)v.BindInt(3, vf.quality);
+        (void)v.BindText(4, vf.pdq.ToHex());
+        (void)v.BindDouble(5, vf.timestamp);
+        CAIRN_RETURN_IF_ERROR(v.Run());
+      }
+    }
     for (const Match& m : o.findings) {
       Statement& f = *finding_;
       f.Reset();
@@ -235,6 +256,17 @@ class Recorder {
       (void)f.BindText(19, hashset::CategorySchemeName(e.category.scheme));
       (void)f.BindText(20, e.category.raw);
       (void)f.BindText(21, hashset::TriageClassName(e.category.triage));
+      if (m.vpdq) {
+        (void)f.BindInt(22, static_cast<int64_t>(m.reference_last_id));
+        (void)f.BindDouble(23, m.vpdq->query_match_percent);
+        (void)f.BindDouble(24, m.vpdq->reference_match_percent);
+        (void)f.BindInt(25, static_cast<int64_t>(m.vpdq->query_frames));
+        (void)f.BindInt(26, static_cast<int64_t>(m.vpdq->reference_frames));
+        (void)f.BindInt(27, m.vpdq->min_quality);
+        (void)f.BindDouble(28, m.vpdq->min_percent);
+      } else {
+        for (int col = 22; col <= 28; ++col) (void)f.BindNull(col);
+      }
       CAIRN_RETURN_IF_ERROR(f.Run());
     }
     if (!o.error.empty()) {
@@ -267,7 +299,7 @@ class Recorder {
   using Statement = store::Statement;
   store::Case& c_;
   int64_t run_id_;
-  std::optional<Statement> item_, finding_, error_;
+  std::optional<Statement> item_, finding_, error_, frame_;
   std::optional<store::Transaction> txn_;
   std::chrono::steady_clock::time_point batch_start_;
   int batch_items_ = 0;
@@ -320,6 +352,7 @@ Out ProcessTask(Task& t, FileHasher& hasher, const Matcher& matcher) {
     q.pdq_quality = r.pdq->quality;
     q.pdq_dihedral = r.pdq_dihedral;
   }
+  if (r.video_frames) q.video_frames = *r.video_frames;
   if (r.digests || r.pdq) {
     Result<std::vector<Match>> found = matcher.Find(q);
     if (!found.ok()) {
@@ -377,10 +410,14 @@ Result<ScanSummary> RunItems(store::Case& c, int64_t run_id, const std::vector<E
   mo.pdq_threshold = options.threshold;
   mo.min_quality = options.min_quality;
   mo.dihedral = options.dihedral;
+  mo.vpdq.distance = options.vpdq_distance;
+  mo.vpdq.min_quality = options.min_quality;
+  mo.vpdq.min_percent = options.vpdq_min_percent;
   const Matcher matcher(std::move(compiled), mo);
   HashOptions ho;
   ho.dihedral = options.dihedral;
   ho.fast = options.fast;
+  ho.video_options.seconds_per_frame = options.video_seconds_per_frame;
   const int jobs = options.jobs > 0 ? options.jobs
                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<FileHasher>> hashers;
@@ -491,6 +528,9 @@ std::string ScanOptionsJson(const ScanOptions& o) {
   j["jobs"] = o.jobs;
   j["batch_items"] = o.batch_items;
   j["batch_ms"] = o.batch_ms;
+  j["video_seconds_per_frame"] = o.video_seconds_per_frame;
+  j["vpdq_distance"] = o.vpdq_distance;
+  j["vpdq_min_percent"] = o.vpdq_min_percent;
   return j.dump();
 }
 
@@ -506,6 +546,9 @@ Result<ScanOptions> ParseScanOptionsJson(std::string_view text) {
     o.jobs = j.value("jobs", o.jobs);
     o.batch_items = j.value("batch_items", o.batch_items);
     o.batch_ms = j.value("batch_ms", o.batch_ms);
+    o.video_seconds_per_frame = j.value("video_seconds_per_frame", o.video_seconds_per_frame);
+    o.vpdq_distance = j.value("vpdq_distance", o.vpdq_distance);
+    o.vpdq_min_percent = j.value("vpdq_min_percent", o.vpdq_min_percent);
   } catch (const std::exception& e) {
     return Status::Corrupt(std::string("scan run options: ") + e.what());
   }
@@ -675,7 +718,9 @@ SELECT i.run_id, e.label, e.path, e.sha256, i.forensic_path, i.deleted, i.size, 
        i.sha256, i.pdq, i.pdq_quality, i.media_type, i.container_sha256,
        f.list_name, f.list_version, f.entry_id, f.entry_record, f.entry_source_id, f.entry_md5,
        f.entry_sha1, f.entry_sha256, f.entry_pdq, f.rule, f.distance, f.threshold, f.dihedral,
-       f.category_scheme, f.category_raw, f.category_class
+       f.category_scheme, f.category_raw, f.category_class, i.video_frames, f.entry_last_id,
+       f.vpdq_query_percent, f.vpdq_reference_percent, f.vpdq_query_frames, f.vpdq_reference_frames,
+       f.vpdq_min_quality, f.vpdq_min_percent
 FROM scan_findings f JOIN scan_items i ON f.item_id = i.id JOIN scan_evidence e ON i.evidence_id = e.id
 ORDER BY i.run_id, e.position, i.id, f.id)sql"));
   const fs::path tmp = out.string() + ".tmp";
@@ -700,6 +745,7 @@ ORDER BY i.run_id, e.position, i.id, f.id)sql"));
       j["pdq"] = text(10);
       j["pdq_quality"] = integer(11);
       j["media_type"] = text(12);
+      j["video_frames"] = integer(30);
       j["list"] = text(14);
       j["list_version"] = text(15);
       j["rule"] = text(23);
@@ -707,8 +753,17 @@ ORDER BY i.run_id, e.position, i.id, f.id)sql"));
       j["threshold"] = q.ColumnInt(25);
       j["dihedral"] = text(26);
       j["category"] = {{"scheme", text(27)}, {"raw", text(28)}, {"class", text(29)}};
+      if (q.ColumnIsNull(32)) {
+        j["vpdq"] = nullptr;
+      } else {
+        j["vpdq"] = {{"query_percent", q.ColumnDouble(32)}, {"reference_percent", q.ColumnDouble(33)},
+                     {"query_frames", q.ColumnInt(34)}, {"reference_frames", q.ColumnInt(35)},
+                     {"min_quality", q.ColumnInt(36)}, {"min_percent", q.ColumnDouble(37)},
+                     {"frame_threshold", q.ColumnInt(25)}};
+      }
       j["entry"] = {{"id", q.ColumnInt(16)}, {"record", q.ColumnInt(17)}, {"source_id", text(18)},
-                    {"md5", text(19)}, {"sha1", text(20)}, {"sha256", text(21)}, {"pdq", text(22)}};
+                    {"md5", text(19)}, {"sha1", text(20)}, {"sha256", text(21)}, {"pdq", text(22)},
+                    {"last_id", integer(31)}};
       o << j.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
     }
     o.flush();

@@ -83,6 +83,24 @@ CREATE TABLE scan_errors(
   forensic_path TEXT,
   message TEXT NOT NULL);
 )sql",
+    // v2: videos — vPDQ frame hashes per item, their count, and the vPDQ rule's numbers per finding.
+    R"sql(
+CREATE TABLE scan_video_frames(
+  item_id INTEGER NOT NULL REFERENCES scan_items(id),
+  frame_number INTEGER NOT NULL,
+  quality INTEGER NOT NULL,
+  pdq TEXT NOT NULL,
+  timestamp REAL NOT NULL,
+  PRIMARY KEY(item_id, frame_number));
+ALTER TABLE scan_items ADD COLUMN video_frames INTEGER;
+ALTER TABLE scan_findings ADD COLUMN entry_last_id INTEGER;
+ALTER TABLE scan_findings ADD COLUMN vpdq_query_percent REAL;
+ALTER TABLE scan_findings ADD COLUMN vpdq_reference_percent REAL;
+ALTER TABLE scan_findings ADD COLUMN vpdq_query_frames INTEGER;
+ALTER TABLE scan_findings ADD COLUMN vpdq_reference_frames INTEGER;
+ALTER TABLE scan_findings ADD COLUMN vpdq_min_quality INTEGER;
+ALTER TABLE scan_findings ADD COLUMN vpdq_min_percent REAL;
+)sql",
 };
 
 }  // namespace cairn::scan

@@ -26,6 +26,12 @@ struct ScanOptions {
   bool fast = false;      // fast JPEG decoding (see docs/PDQ.md)
   int batch_items = 200;  // commit a transaction at least every this many items...
   int batch_ms = 1000;    // ...or this many milliseconds
+  // Videos: vPDQ frames every this many seconds (0: every frame); a video matches a reference
+  // video when both shares of distinct good frames (quality >= min_quality) with a counterpart
+  // at distance < vpdq_distance are >= vpdq_min_percent (docs/VIDEO.md).
+  double video_seconds_per_frame = 1.0;
+  int vpdq_distance = 31;
+  double vpdq_min_percent = 80.0;
 };
 
 // Stable JSON form stored in the run row (and read back by ResumeScan).
