@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
+#include "cairn/core/digest.h"
 #include "cairn_test_support.h"
 
 namespace cairn {
@@ -235,6 +237,62 @@ TEST(CliAuditTest, ListsRowsAndDetectsTampering) {
   EXPECT_NE(bad.out.find("audit_log row 1: content does not match its hash"), std::string::npos)
       << bad.out;
   EXPECT_EQ(RunCairn(dir.path(), "audit --case no-such-case").exit_code, 1);
+}
+
+}  // namespace
+}  // namespace cairn
+
+namespace cairn {
+namespace {
+
+// Runs a shell command line and returns its exit status.
+int Shell(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The case's file system fills up in the middle of a scan (simulated with a file-size limit:
+// every write past it fails, as on a full disk). The scan must stop with an error naming the
+// case database, leave the case consistent, and `--resume` with room again must end with
+// exactly the findings of an uninterrupted scan.
+TEST(CliScanTest, CaseDiskFillingUpThenResumeGivesTheSameFindings) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "ev");
+  std::string listed;
+  for (int i = 0; i < 1500; ++i) {
+    std::string bytes = "item ";
+    bytes.append(std::to_string(i)).push_back('\n');
+    bytes.append(static_cast<size_t>(40 + i % 97), static_cast<char>('a' + i % 26));
+    const std::string name = "f" + std::to_string(i).append(".bin");
+    testing::WriteFile(dir / "ev" / name, bytes);
+    if (i % 10 == 0) listed += DigestBytes({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}).md5.ToHex() + "  " + name + "\n";  // TEST-FIXTURE list
+  }
+  testing::WriteFile(dir / "listed.md5", listed);
+  const std::string home = "--home '" + (dir / "home").string() + "'";
+  ASSERT_EQ(RunCairn(dir.path(), "hashset " + home + " import listed.md5 --name fx --version 1").exit_code, 0);
+  ASSERT_EQ(RunCairn(dir.path(), "scan ev --case whole --lists fx -q " + home).exit_code, 0);
+  const auto whole_size = std::filesystem::file_size(dir / "whole/case.db");
+
+  // Half the finished database's size, in the 512-byte blocks of sh's `ulimit -f`.
+  const std::string limited = "cd '" + dir.path().string() + "' && (trap '' XFSZ; ulimit -f " +
+                              std::to_string(whole_size / 2 / 512) + "; exec '" CAIRN_BINARY
+                              "' scan ev --case cut --lists fx -q " + home + " 2>err.txt)";
+  EXPECT_EQ(Shell(limited), 1);
+  const std::string err = ReadAll(dir / "err.txt");
+  EXPECT_NE(err.find("cut/case.db"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "cut/findings.jsonl"));
+
+  ASSERT_EQ(RunCairn(dir.path(), "scan --case cut --resume -q " + home).exit_code, 0);
+  const std::string expected = ReadAll(dir / "whole/findings.jsonl");
+  EXPECT_EQ(std::count(expected.begin(), expected.end(), '\n'), 150);
+  EXPECT_EQ(ReadAll(dir / "cut/findings.jsonl"), expected);
 }
 
 }  // namespace
