@@ -4,7 +4,7 @@
 // an mmap plus O(1) checks of the footer and section bounds; VerifyChecksum() reads every byte.
 // CompiledListWriter streams entries to disk (memory: the digest/PDQ builders, ~40 bytes per
 // hash) and commits atomically: a kill leaves no file. A CompiledList is immutable and its const
-// methods are thread-safe. Byte layout: docs/HASHLISTS.md ("Compiled list files").
+// methods are thread-safe. Byte layout: docs/HASHLISTS.md §6 ("Compiled list files").
 #pragma once
 
 #include <cstdint>
