@@ -205,14 +205,14 @@ std::optional<DecodedStream> DecodeZip(std::span<const uint8_t> b, size_t at, co
   if ((version & 0xff) > 63 || (flags & 1) != 0) return std::nullopt;  // unknown version; encrypted
   if (method != 0 && method != 8) return std::nullopt;
   if (name_len == 0 || name_len > kZipMaxNameBytes) return std::nullopt;
-  if (at + kZipHeaderBytes + name_len > b.size()) return std::nullopt;
-  if (!PlausibleZipName(b.subspan(at + kZipHeaderBytes, name_len))) return std::nullopt;
   if (size != 0 && size < kZipMinDecodedBytes) return std::nullopt;
-  const size_t data = at + kZipHeaderBytes + name_len + extra_len;
   DecodedStream d;
   d.kind = StreamKind::kZip;
   d.offset = at;
-  if (data >= b.size()) {
+  const size_t name_end = std::min(b.size(), at + kZipHeaderBytes + name_len);
+  if (!PlausibleZipName(b.subspan(at + kZipHeaderBytes, name_end - (at + kZipHeaderBytes)))) return std::nullopt;
+  const size_t data = at + kZipHeaderBytes + name_len + extra_len;
+  if (data >= b.size()) {  // the buffer ends in the header or right after it
     d.input_ended = true;
     return d;
   }
