@@ -151,19 +151,29 @@ Status WriteFindingsCsv(store::Case& c, const fs::path& out) {
   });
 }
 
-Status WriteHtmlReport(store::Case& c, const fs::path& out) {
-  CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
+namespace {
+
+// report.html: the scan tables (when the case holds a scan), then the network and money sections.
+Status WriteHtml(store::Case& c, const fs::path& out, const Section& network, const Section& money) {
+  CAIRN_ASSIGN_OR_RETURN(int64_t scan_version, store::SchemaVersion(c.db(), "scan"));
   store::Database& db = c.db();
   return WriteAtomically(out, [&](std::ostream& o) -> Status {
     auto h = [](std::string_view s) { return HtmlEscape(s); };
     o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-         "<title>Cairn scan report</title>\n<style>body{font-family:sans-serif;margin:1em}"
+         "<title>Cairn case report</title>\n<style>body{font-family:sans-serif;margin:1em}"
          "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;padding:2px 6px;"
          "font-size:90%;text-align:left;vertical-align:top}td.h{font-family:monospace;word-break:break-all}"
+         "tr.hit td{background:#fbeaea}figure.pic{margin:0 0 1em 0}figure.pic svg{max-width:100%;height:auto}"
          "</style></head><body>\n";
-    o << "<h1>Cairn scan report</h1>\n<p>Case folder: " << h(c.dir().string())
+    o << "<h1>Cairn case report</h1>\n<p>Case folder: " << h(c.dir().string())
       << "<br>Report written: " << h(UtcNow())
-      << "<br>This report contains no images. Every match states its distance and threshold.</p>\n";
+      << "<br>This report contains no images. Every match states its distance and threshold.</p>\n"
+         "<p><a href=\"#hits\">Scan hits</a> · <a href=\"#network\">Network</a> · <a href=\"#money\">Money</a></p>\n";
+    if (scan_version == 0) {
+      o << "<h2 id=\"hits\">Scan</h2>\n<p>No scan in this case (cairn scan).</p>\n" << network.html << money.html
+        << "</body></html>\n";
+      return Status::Ok();
+    }
 
     o << "<h2>Runs</h2>\n<table><tr><th>Run</th><th>Status</th><th>Examiner</th><th>Started</th>"
          "<th>Finished</th><th>Cairn</th><th>Invocations</th><th>Options</th></tr>\n";
@@ -214,7 +224,7 @@ Status WriteHtmlReport(store::Case& c, const fs::path& out) {
           o << "<td>" << q.ColumnInt(5) << "</td><td>" << q.ColumnInt(6) << "</td></tr>\n";
           return Status::Ok();
         }));
-    o << "</table>\n<h2>Hits</h2>\n<table><tr><th>Forensic path</th><th>Deleted</th><th>Size</th>"
+    o << "</table>\n<h2 id=\"hits\">Hits</h2>\n<table><tr><th>Forensic path</th><th>Deleted</th><th>Size</th>"
          "<th>MD5</th><th>SHA-1</th><th>SHA-256</th><th>PDQ</th><th>List</th><th>Version</th>"
          "<th>Entry</th><th>Rule</th><th>Distance</th><th>Threshold</th><th>Variant</th>"
          "<th>Category</th></tr>\n";
@@ -247,9 +257,17 @@ Status WriteHtmlReport(store::Case& c, const fs::path& out) {
             << "</td></tr>\n";
           return Status::Ok();
         }));
-    o << "</table>\n</body></html>\n";
+    o << "</table>\n" << network.html << money.html << "</body></html>\n";
     return Status::Ok();
   });
+}
+
+}  // namespace
+
+Status WriteHtmlReport(store::Case& c, const fs::path& out, const ReportOptions& options) {
+  CAIRN_ASSIGN_OR_RETURN(Section network, BuildNetworkSection(c, options));
+  CAIRN_ASSIGN_OR_RETURN(Section money, BuildMoneySection(c, options));
+  return WriteHtml(c, out, network, money);
 }
 
 Status WriteVicsCase(store::Case& c, const fs::path& out) {
@@ -364,17 +382,36 @@ FROM scan_items i JOIN scan_evidence e ON i.evidence_id = e.id ORDER BY i.run_id
   });
 }
 
-Result<ReportSummary> WriteReports(store::Case& c, const fs::path& out_dir) {
-  CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
+Result<ReportSummary> WriteReports(store::Case& c, const fs::path& out_dir, const ReportOptions& options) {
+  CAIRN_ASSIGN_OR_RETURN(int64_t scan_version, store::SchemaVersion(c.db(), "scan"));
+  CAIRN_ASSIGN_OR_RETURN(Section network, BuildNetworkSection(c, options));
+  CAIRN_ASSIGN_OR_RETURN(Section money, BuildMoneySection(c, options));
+  if (scan_version == 0 && !network.present && !money.present) {
+    return Status::NotFound(c.dir().string() +
+                            ": the case holds no scan, no chat exports and no ledger (run cairn scan, "
+                            "cairn net ingest or cairn trail ingest first)");
+  }
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) return Status::IoError(out_dir.string() + ": cannot create: " + ec.message());
-  CAIRN_RETURN_IF_ERROR(WriteHtmlReport(c, out_dir / "report.html"));
+  CAIRN_RETURN_IF_ERROR(WriteHtml(c, out_dir / "report.html", network, money));
+  ReportSummary s;
+  s.dir = out_dir;
+  s.scan = scan_version > 0;
+  s.network = network.present;
+  s.money = money.present;
+  auto write_text = [&](const char* name, const std::string& text) {
+    return WriteAtomically(out_dir / name, [&](std::ostream& o) -> Status {
+      o << text;
+      return Status::Ok();
+    });
+  };
+  if (network.present) CAIRN_RETURN_IF_ERROR(write_text("network.json", network.json));
+  if (money.present) CAIRN_RETURN_IF_ERROR(write_text("money.json", money.json));
+  if (!s.scan) return s;
   CAIRN_RETURN_IF_ERROR(WriteFindingsCsv(c, out_dir / "findings.csv"));
   CAIRN_RETURN_IF_ERROR(WriteVicsCase(c, out_dir / "vics-case.json"));
   CAIRN_RETURN_IF_ERROR(WriteDfxml(c, out_dir / "dfxml.xml"));
-  ReportSummary s;
-  s.dir = out_dir;
   CAIRN_RETURN_IF_ERROR(ForEachRow(c.db(),
       "SELECT (SELECT COUNT(*) FROM scan_items), (SELECT COUNT(DISTINCT item_id) FROM scan_findings), "
       "(SELECT COUNT(*) FROM scan_findings), (SELECT COUNT(*) FROM scan_errors)",

@@ -3,12 +3,55 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "cairn/trail/export.h"
 
 namespace cairn::trail {
+namespace {
+
+// Text for an SVG text node: valid UTF-8 (bad bytes become U+FFFD), control characters become
+// spaces, at most `max_chars` code points (then "…"), XML-escaped. Account names come from
+// ledger files and may hold anything; cutting them by bytes could split a character.
+std::string SvgText(std::string_view s, size_t max_chars) {
+  std::string out;
+  size_t i = 0, chars = 0;
+  while (i < s.size()) {
+    if (chars == max_chars) {
+      out += "\xE2\x80\xA6";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size() && !(len == 2 && c < 0xC2);
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && len == 3) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+    }
+    if (ok && len == 4) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    ++chars;
+    if (!ok) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (len == 1) {
+      out += (c < 0x20 || c == 0x7F) ? std::string(" ") : XmlEscape(s.substr(i, 1));
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string MoneyFlowSvg(const LedgerGraph& g, const TraceResult& r, bool forward,
                          const std::map<std::string, std::string>& flagged, size_t max_accounts) {
@@ -20,9 +63,16 @@ std::string MoneyFlowSvg(const LedgerGraph& g, const TraceResult& r, bool forwar
   };
   std::vector<Box> boxes;
   std::unordered_map<uint32_t, size_t> index;
+  // A start account's own share: the traced money it sent (forward) or received (backward).
+  std::unordered_map<uint32_t, int64_t> start_share;
+  for (const EdgeFlow& ef : r.subgraph) {
+    const Transfer& t = g.edge(ef.edge);
+    start_share[forward ? t.from : t.to] += ef.amount;
+  }
   for (uint32_t s : r.start) {
+    if (index.count(s)) continue;
     index[s] = boxes.size();
-    boxes.push_back({s, 0, r.start_amount});
+    boxes.push_back({s, 0, r.start.size() == 1 ? r.start_amount : start_share[s]});
   }
   std::vector<AccountFlow> flows = r.accounts;
   std::sort(flows.begin(), flows.end(), [](const AccountFlow& a, const AccountFlow& b) {
@@ -60,12 +110,11 @@ std::string MoneyFlowSvg(const LedgerGraph& g, const TraceResult& r, bool forwar
                 "font-family=\"sans-serif\" font-size=\"11\">\n",
                 width, height);
   svg += buf;
-  std::snprintf(buf, sizeof buf,
-                "<text x=\"%d\" y=\"%d\" font-size=\"13\">%s trace: %lld minor units %s; %s</text>\n",
-                kPad, kPad, forward ? "Forward" : "Backward", static_cast<long long>(r.start_amount),
-                g.currency().empty() ? "" : XmlEscape(g.currency()).c_str(),
-                r.truncated ? ("TRUNCATED (" + r.truncated_reason + ")").c_str() : "complete");
-  svg += buf;
+  svg += "<text x=\"" + std::to_string(kPad) + "\" y=\"" + std::to_string(kPad) + "\" font-size=\"13\">" +
+         (forward ? "Forward" : "Backward") + " trace: " + std::to_string(r.start_amount) + " minor units" +
+         (g.currency().empty() ? "" : " " + SvgText(g.currency(), 12)) + "; " +
+         (r.truncated ? "TRUNCATED (" + SvgText(r.truncated_reason, 80) + ")" : std::string("complete")) +
+         "</text>\n";
   for (const auto& [key, amount] : links) {
     const Box& a = boxes[index[key.first]];
     const Box& b = boxes[index[key.second]];
@@ -82,7 +131,7 @@ std::string MoneyFlowSvg(const LedgerGraph& g, const TraceResult& r, bool forwar
   for (const Box& b : boxes) {
     const std::string& name = g.name(b.account);
     const bool flag = flagged.count(name) > 0;
-    std::string label = name.size() > 24 ? name.substr(0, 23) + "…" : name;
+    const std::string label = SvgText(name, 23);
     std::snprintf(buf, sizeof buf,
                   "<g><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"4\" fill=\"%s\" "
                   "stroke=\"%s\" stroke-width=\"%d\"/>",
@@ -90,7 +139,8 @@ std::string MoneyFlowSvg(const LedgerGraph& g, const TraceResult& r, bool forwar
                   flag ? "#c0392b" : "#7f8c8d", flag ? 3 : 1);
     svg += buf;
     svg += "<text x=\"" + std::to_string(x_of(b) + 6) + "\" y=\"" + std::to_string(y_of(b) + 15) +
-           "\">" + XmlEscape(label) + (flag ? " [flagged]" : "") + "</text>";
+           "\"><title>" + SvgText(name, 200) + (flag ? ": " + SvgText(flagged.at(name), 300) : "") + "</title>" +
+           label + (flag ? " [flagged]" : "") + "</text>";
     svg += "<text x=\"" + std::to_string(x_of(b) + 6) + "\" y=\"" + std::to_string(y_of(b) + 29) +
            "\">" + std::to_string(b.amount) + (b.hops == 0 ? " start" : " traced") + "</text></g>\n";
   }
