@@ -93,6 +93,22 @@ SELECT i.forensic_path, e.label, i.deleted, i.size, i.md5, i.sha1, i.sha256, i.p
 FROM scan_findings f JOIN scan_items i ON f.item_id = i.id JOIN scan_evidence e ON i.evidence_id = e.id
 ORDER BY i.run_id, e.position, i.id, f.id)sql";
 
+// kFindingsSql; from scan schema v2 on, a vPDQ finding's variant cell (column 17) states both
+// percentages and the thresholds of the vPDQ rule (a video has no dihedral variant).
+Result<std::string> FindingsSql(store::Database& db) {
+  CAIRN_ASSIGN_OR_RETURN(int64_t version, store::SchemaVersion(db, "scan"));
+  std::string sql(kFindingsSql);
+  constexpr std::string_view kVariant = "f.dihedral,";
+  if (version >= 2) {
+    sql.replace(sql.find(kVariant), kVariant.size(),
+                "CASE WHEN f.rule = 'vpdq' THEN printf('vPDQ query %.1f%% / reference %.1f%% of "
+                "distinct frames (quality >= %d, frame distance < %d); match at >= %g%%', "
+                "f.vpdq_query_percent, f.vpdq_reference_percent, f.vpdq_min_quality, f.threshold, "
+                "f.vpdq_min_percent) ELSE f.dihedral END,");
+  }
+  return sql;
+}
+
 }  // namespace
 
 std::string HtmlEscape(std::string_view text) {
@@ -139,7 +155,8 @@ Status WriteFindingsCsv(store::Case& c, const fs::path& out) {
     o << "forensic_path,evidence,deleted,size,md5,sha1,sha256,pdq,media_type,list,list_version,"
          "entry_id,entry_record,entry_source_id,rule,distance,threshold,dihedral,category_scheme,"
          "category_raw,category_class\r\n";
-    return ForEachRow(c.db(), kFindingsSql, [&](store::Statement& q) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(const std::string sql, FindingsSql(c.db()));
+    return ForEachRow(c.db(), sql, [&](store::Statement& q) -> Status {
       for (int col = 0; col <= 20; ++col) {
         if (col > 0) o << ',';
         if (col == 2) o << (q.ColumnInt(2) != 0 ? "true" : "false");
@@ -228,7 +245,8 @@ Status WriteHtml(store::Case& c, const fs::path& out, const Section& network, co
          "<th>MD5</th><th>SHA-1</th><th>SHA-256</th><th>PDQ</th><th>List</th><th>Version</th>"
          "<th>Entry</th><th>Rule</th><th>Distance</th><th>Threshold</th><th>Variant</th>"
          "<th>Category</th></tr>\n";
-    CAIRN_RETURN_IF_ERROR(ForEachRow(db, kFindingsSql, [&](store::Statement& q) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(const std::string findings_sql, FindingsSql(db));
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db, findings_sql, [&](store::Statement& q) -> Status {
       o << "<tr><td>" << h(Text(q, 0)) << "</td><td>" << (q.ColumnInt(2) ? "deleted" : "") << "</td><td>"
         << h(Text(q, 3)) << "</td>";
       for (int col : {4, 5, 6, 7}) o << "<td class=\"h\">" << h(Text(q, col)) << "</td>";
