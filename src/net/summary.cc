@@ -143,16 +143,16 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
       }));
   // Groups.
   std::map<int64_t, size_t> group_index;
+  // Message counts and active period of every chat in one pass over the messages.
   CAIRN_RETURN_IF_ERROR(Query(db,
-      "SELECT c.chat_id, c.title, c.platform, c.source,"
+      "WITH mc AS (SELECT chat_id, sum(kind<>'system') AS messages, sum(kind='media') AS media,"
+      " min(time) AS first, max(time) AS last, max(zone_known) AS zone FROM net_messages GROUP BY chat_id)"
+      " SELECT c.chat_id, c.title, c.platform, c.source,"
       " (SELECT count(*) FROM net_memberships m WHERE m.chat_id=c.chat_id),"
-      " (SELECT count(*) FROM net_messages m WHERE m.chat_id=c.chat_id AND m.kind<>'system'),"
-      " (SELECT count(*) FROM net_messages m WHERE m.chat_id=c.chat_id AND m.kind='media'),"
+      " coalesce(mc.messages, 0), coalesce(mc.media, 0),"
       " (SELECT count(*) FROM net_links l WHERE l.chat_id=c.chat_id),"
-      " (SELECT min(time) FROM net_messages m WHERE m.chat_id=c.chat_id),"
-      " (SELECT max(time) FROM net_messages m WHERE m.chat_id=c.chat_id),"
-      " (SELECT max(zone_known) FROM net_messages m WHERE m.chat_id=c.chat_id)"
-      " FROM net_chats c ORDER BY c.chat_id",
+      " mc.first, mc.last, coalesce(mc.zone, 0)"
+      " FROM net_chats c LEFT JOIN mc USING(chat_id) ORDER BY c.chat_id",
       [&](const Statement& st) {
         GroupSummary g;
         g.chat_id = st.ColumnInt(0);
