@@ -861,7 +861,12 @@ Result<EwfVerification> VerifyEwf(const std::filesystem::path& path) {
           v.stored_sha1 = sha1.ToHex();
         }
         if (error) libewf_error_free(&error);
-        v.verified = (!v.stored_md5.empty() || !v.stored_sha1.empty()) &&
+        uint32_t checksum_errors = 0;
+        if (libewf_handle_get_number_of_checksum_errors(handle, &checksum_errors, &error) == 1) {
+          v.checksum_errors = checksum_errors;
+        }
+        if (error) libewf_error_free(&error);
+        v.verified = (!v.stored_md5.empty() || !v.stored_sha1.empty()) && v.checksum_errors == 0 &&
                      (v.stored_md5.empty() || v.stored_md5 == v.computed_md5) &&
                      (v.stored_sha1.empty() || v.stored_sha1 == v.computed_sha1);
       }
@@ -872,6 +877,12 @@ Result<EwfVerification> VerifyEwf(const std::filesystem::path& path) {
   libewf_glob_free(names, count, nullptr);
   if (!status.ok()) return status;
   return v;
+}
+
+std::string_view EwfVerdict(const EwfVerification& v) {
+  if (v.verified) return "verified";
+  if (v.stored_md5.empty() && v.stored_sha1.empty() && v.checksum_errors == 0) return "no-stored-digest";
+  return "mismatch";
 }
 
 }  // namespace cairn::evidence

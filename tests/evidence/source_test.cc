@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <map>
@@ -463,6 +464,51 @@ TEST(SourceTest, E01ImageIsWalkedAndVerified) {
   if (cut.ok()) {
     EXPECT_FALSE(cut->verified);
     EXPECT_NE(cut->computed_md5, v->computed_md5);
+  }
+}
+
+// An E01 altered after acquisition (one byte of stored media data changed, the stored MD5 left
+// as it was): libewf still reads it, the chunk checksum fails and the digests differ.
+TEST(SourceTest, AlteredE01FailsVerification) {
+  REQUIRE_TOOL("ewfacquire");
+  TempDir t;
+  std::string media(256 * 1024, '\0');
+  for (size_t i = 0; i < media.size(); ++i) media[i] = static_cast<char>((i * 7919) >> 5);
+  const std::string marker = "planted evidence marker";
+  media.replace(70000, marker.size(), marker);
+  WriteFile(t / "raw.dd", media);
+  // -c none: chunks are stored as they are, so the marker can be found and changed in the file.
+  Sh("ewfacquire -u -q -c none -t " + Q(t / "disk") + " " + Q(t / "raw.dd") + " </dev/null >/dev/null 2>&1");
+  ASSERT_TRUE(fs::exists(t / "disk.E01"));
+  Result<EwfVerification> good = VerifyEwf(t / "disk.E01");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_TRUE(good->verified);
+  EXPECT_EQ(good->checksum_errors, 0u);
+  EXPECT_EQ(EwfVerdict(*good), "verified");
+  EXPECT_EQ(good->stored_md5, DigestBytes({reinterpret_cast<const uint8_t*>(media.data()), media.size()}).md5.ToHex());
+
+  std::vector<uint8_t> e01 = cairn::testing::ReadFileBytes(t / "disk.E01");
+  auto at = std::search(e01.begin(), e01.end(), marker.begin(), marker.end());
+  ASSERT_NE(at, e01.end());
+  *at = 'X';
+  fs::create_directories(t / "altered");
+  WriteFile(t / "altered" / "disk.E01", std::string(e01.begin(), e01.end()));
+  Result<EwfVerification> bad = VerifyEwf(t / "altered" / "disk.E01");
+  ASSERT_TRUE(bad.ok()) << bad.status().ToString();
+  EXPECT_FALSE(bad->verified);
+  EXPECT_EQ(bad->stored_md5, good->stored_md5);
+  EXPECT_NE(bad->computed_md5, bad->stored_md5);
+  EXPECT_GE(bad->checksum_errors, 1u);
+  EXPECT_EQ(EwfVerdict(*bad), "mismatch");
+
+  // Truncated inside the media data: libewf cannot read it through.
+  fs::create_directories(t / "cut");
+  WriteFile(t / "cut" / "disk.E01", std::string(e01.begin(), e01.begin() + static_cast<long>(e01.size() / 3)));
+  Result<EwfVerification> cut = VerifyEwf(t / "cut" / "disk.E01");
+  if (cut.ok()) {
+    EXPECT_FALSE(cut->verified) << "a third of an E01 verified";
+  } else {
+    EXPECT_EQ(cut.status().code(), StatusCode::kCorrupt) << cut.status().ToString();
   }
 }
 

@@ -90,8 +90,17 @@ struct EwfVerification {
   uint64_t media_bytes = 0;         // size of the acquired media
   std::string stored_md5, stored_sha1;      // hex; "" when the image stores none
   std::string computed_md5, computed_sha1, computed_sha256;  // of the media bytes
-  bool verified = false;  // at least one digest is stored and every stored one matches
+  // Ranges of sectors whose chunk checksum (Adler-32) did not match while reading: damage in
+  // the image file itself. libewf still returns those bytes, so the digests above cover them.
+  uint32_t checksum_errors = 0;
+  // At least one digest is stored, every stored one matches and no chunk checksum failed.
+  bool verified = false;
 };
+
+// The verdict recorded with the evidence: "verified"; "mismatch" (a stored digest differs from
+// the media's, or a chunk checksum failed); "no-stored-digest" (the image holds none and
+// every chunk checksum held, so nothing can be compared).
+std::string_view EwfVerdict(const EwfVerification& v);
 
 // Reads every media byte of the E01 at `path` (segments .E02... found beside it) through libewf
 // and compares with the stored digests. kCorrupt when libewf cannot open or read it (truncated
