@@ -8,11 +8,13 @@
 #include <archive_entry.h>
 #include <expat.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -344,6 +346,44 @@ TEST(Report, SeveralCurrenciesNeedAChoice) {
   for (const std::string& svg : Svgs(eur_html)) EXPECT_EQ(XmlError(svg), "");
 }
 
+struct ShellRun {
+  int exit_code = -1;
+  std::string err;
+};
+
+// Runs the cairn binary; stderr is captured (stdout dropped).
+ShellRun Cairn(const std::string& args) {
+  ShellRun r;
+  FILE* p = ::popen(("'" CAIRN_BINARY "' " + args + " 2>&1 >/dev/null").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.err.append(buf, n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+TEST(ReportCli, SectionsAndExitCodes) {
+  CaseBuilder b;
+  ASSERT_NO_FATAL_FAILURE(b.Ledger("USD", "usd.csv"));
+  ASSERT_NO_FATAL_FAILURE(b.Ledger("EUR", "eur.csv", /*link=*/false));
+  const std::string dir = (b.dir / "case").string();
+  ShellRun r = Cairn("report --case '" + dir + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("no scan; network none, money yes"), std::string::npos) << r.err;
+  EXPECT_NE(ReadText(b.dir / "case/reports/report.html").find("several currencies"), std::string::npos);
+  r = Cairn("report --case '" + dir + "' --currency EUR --out '" + (b.dir / "eur").string() + "' -q");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(nlohmann::json::parse(ReadText(b.dir / "eur/money.json"))["currency"], "EUR");
+  // An empty case: nothing to report.
+  CaseBuilder empty;
+  r = Cairn("report --case '" + (empty.dir / "case").string() + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no scan, no chat exports and no ledger"), std::string::npos) << r.err;
+}
+
 // The picture at the acceptance scale, built in memory: 50 groups, 5,000 people of whom every
 // tenth is in two groups and some in ten. Bounded drawing, every group labelled, valid XML.
 TEST(NetworkSvg, FiftyGroupsFiveThousandPeopleStayReadable) {
@@ -409,14 +449,15 @@ TEST(NetworkSvg, TextIsValidUtf8AndCut) {
 }
 
 // The acceptance network (tests/net/synthetic_exports: 50 groups, 5,000+ people, ~1 M messages)
-// through ingest and the report. Slow (about a minute), so only with CAIRN_REPORT_ACCEPTANCE=1;
+// through ingest and the report. Slow (about half a minute), so only with CAIRN_REPORT_ACCEPTANCE=1;
 // it prints how long the network section takes and checks its shape, never its time.
 TEST(Report, AcceptanceNetwork) {
   const char* env = std::getenv("CAIRN_REPORT_ACCEPTANCE");
   if (env == nullptr || std::string(env) != "1") GTEST_SKIP() << "set CAIRN_REPORT_ACCEPTANCE=1 to run";
   CaseBuilder b;
-  const net::testing::SyntheticCase sc = net::testing::WriteSyntheticCase(net::testing::AcceptancePlan(),
-                                                                          b.dir / "exports");
+  net::testing::SyntheticPlan plan = net::testing::AcceptancePlan();
+  plan.texts_per_member = 130;  // about a million messages, like bench/net
+  const net::testing::SyntheticCase sc = net::testing::WriteSyntheticCase(plan, b.dir / "exports");
   net::IngestOptions o;
   o.default_region = "PK";
   for (const auto& f : sc.files) ASSERT_TRUE(net::IngestExport(*b.c, f, o).ok()) << f;
@@ -425,8 +466,8 @@ TEST(Report, AcceptanceNetwork) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   const std::string html = ReadText(b.dir / "out/report.html");
-  std::fprintf(stderr, "acceptance network: report in %.2f s, report.html %zu bytes, %zu people\n", seconds,
-               html.size(), sc.people.size());
+  std::fprintf(stderr, "acceptance network: %zu people, %llu messages; report in %.2f s, report.html %zu bytes\n",
+               sc.people.size(), static_cast<unsigned long long>(sc.messages), seconds, html.size());
   if (const char* keep = std::getenv("CAIRN_REPORT_ACCEPTANCE_OUT"); keep && *keep) {  // to look at it
     fs::copy(b.dir / "out", keep, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   }
