@@ -149,10 +149,17 @@ std::optional<DecodedStream> DecodePdf(std::span<const uint8_t> b, size_t at, co
   if (!IsPdfStreamAt(b, at)) return std::nullopt;
   size_t start = at + kPdfStream.size();
   start += (b[start] == '\r' && start + 1 < b.size() && b[start + 1] == '\n') ? 2 : 1;
+  // RFC 1950 header: deflate with a window <= 32 KiB and the FCHECK bits.
+  if (start + 2 > b.size()) return std::nullopt;
+  const uint8_t cmf = b[start], flg = b[start + 1];
+  if ((cmf & 0x0f) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0) return std::nullopt;
   const std::span<const uint8_t> window = b.first(std::min(b.size(), start + limits.max_input_bytes));
   const size_t end = Find(window, start, kPdfEndStream);
   if (end == std::string_view::npos) {
-    if (window.size() < b.size()) return std::nullopt;  // longer than max_input_bytes
+    // Longer than max_input_bytes, or another "stream" keyword comes first: not a stream. Only
+    // otherwise may the end lie after the buffer (so a text full of "stream" lines costs no
+    // rereads).
+    if (window.size() < b.size() || Find(window, start, kPdfStream) != std::string_view::npos) return std::nullopt;
     DecodedStream d;
     d.kind = StreamKind::kPdf;
     d.offset = at;
@@ -161,11 +168,7 @@ std::optional<DecodedStream> DecodePdf(std::span<const uint8_t> b, size_t at, co
   }
   // The next "stream" keyword must be the one inside this "endstream" (else the stream's end is
   // missing and "endstream" belongs to a later object).
-  if (Find(window, start, kPdfStream) != end + 3) return std::nullopt;
-  // RFC 1950 header: deflate with a window <= 32 KiB and the FCHECK bits.
-  if (end < start + 2) return std::nullopt;
-  const uint8_t cmf = b[start], flg = b[start + 1];
-  if ((cmf & 0x0f) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0) return std::nullopt;
+  if (Find(window, start, kPdfStream) != end + 3 || end < start + 2) return std::nullopt;
   Inflated z = Inflate(b.subspan(start, end - start), 15, limits.max_decoded_bytes, limits);
   if (z.bytes.empty() || !MostlyText(z.bytes)) return std::nullopt;
   DecodedStream d;
