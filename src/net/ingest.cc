@@ -102,10 +102,20 @@ class Ingester {
       : c_(c), db_(c.db()), options_(o), phones_(std::move(phones)), urls_(std::move(urls)) {}
 
   Status Prepare() {
-    CAIRN_ASSIGN_OR_RETURN(Statement m, db_.Prepare(
-        "INSERT INTO net_messages(chat_id, person_id, time, zone_known, line, kind, event, attachment,"
-        " attachment_status) VALUES(?,?,?,?,?,?,?,?,?)"));
-    insert_message_ = std::make_unique<Statement>(std::move(m));
+    // Messages are written kMessageBatch rows per INSERT with ids assigned here (one writer: the
+    // transaction is open), so links and media can refer to a message before its row is flushed.
+    std::string sql =
+        "INSERT INTO net_messages(message_id, chat_id, person_id, time, zone_known, line, kind, event, attachment,"
+        " attachment_status) VALUES(?,?,?,?,?,?,?,?,?,?)";
+    CAIRN_ASSIGN_OR_RETURN(Statement one, db_.Prepare(sql));
+    insert_message_ = std::make_unique<Statement>(std::move(one));
+    for (size_t i = 1; i < kMessageBatch; ++i) sql += ",(?,?,?,?,?,?,?,?,?,?)";
+    CAIRN_ASSIGN_OR_RETURN(Statement batch, db_.Prepare(sql));
+    insert_messages_ = std::make_unique<Statement>(std::move(batch));
+    rows_.resize(kMessageBatch);
+    CAIRN_ASSIGN_OR_RETURN(Statement next, db_.Prepare("SELECT coalesce(max(message_id), 0) + 1 FROM net_messages"));
+    CAIRN_ASSIGN_OR_RETURN(bool row, next.Step());
+    next_message_id_ = row ? next.ColumnInt(0) : 1;
     CAIRN_ASSIGN_OR_RETURN(Statement l, db_.Prepare(
         "INSERT INTO net_links(message_id, chat_id, person_id, time, url, host, platform, platform_kind)"
         " VALUES(?,?,?,?,?,?,?,?)"));
@@ -188,33 +198,22 @@ class Ingester {
     if (msg.kind != chat::MessageKind::kSystem && !(msg.sender_name.empty() && msg.sender_id.empty())) {
       std::tie(sender, membership) = Sender(msg);
     }
-    Statement& st = *insert_message_;
-    CAIRN_RETURN_IF_ERROR(st.BindInt(1, chat_id_));
-    if (sender) {
-      CAIRN_RETURN_IF_ERROR(st.BindText(2, sender->id));
-    } else {
-      CAIRN_RETURN_IF_ERROR(st.BindNull(2));
-    }
-    CAIRN_RETURN_IF_ERROR(st.BindInt(3, msg.time.seconds));
-    CAIRN_RETURN_IF_ERROR(st.BindInt(4, msg.time.zone_known ? 1 : 0));
-    CAIRN_RETURN_IF_ERROR(st.BindInt(5, static_cast<int64_t>(msg.line)));
-    CAIRN_RETURN_IF_ERROR(st.BindText(6, chat::MessageKindName(msg.kind)));
-    CAIRN_RETURN_IF_ERROR(st.BindText(7, chat::SystemEventName(msg.event)));
-    if (msg.kind == chat::MessageKind::kMedia && !msg.attachment.empty()) {
-      CAIRN_RETURN_IF_ERROR(st.BindText(8, msg.attachment));
-    } else {
-      CAIRN_RETURN_IF_ERROR(st.BindNull(8));
-    }
+    const int64_t message_id = next_message_id_++;
+    Row& row = rows_[rows_used_++];
+    row.id = message_id;
+    row.chat = chat_id_;
+    row.person = sender ? &sender->id : nullptr;
+    row.time = msg.time.seconds;
+    row.zone_known = msg.time.zone_known;
+    row.line = static_cast<int64_t>(msg.line);
+    row.kind = msg.kind;
+    row.event = msg.event;
+    row.has_attachment = msg.kind == chat::MessageKind::kMedia && !msg.attachment.empty();
+    if (row.has_attachment) row.attachment.assign(msg.attachment);
     // Named attachments get "hashed" or "missing" when the chat's media are resolved.
-    const bool omitted = msg.kind == chat::MessageKind::kMedia && (msg.attachment.empty() || msg.attachment_omitted);
-    if (omitted) {
-      CAIRN_RETURN_IF_ERROR(st.BindText(9, "omitted"));
-      ++result_.attachments_omitted;
-    } else {
-      CAIRN_RETURN_IF_ERROR(st.BindNull(9));
-    }
-    CAIRN_RETURN_IF_ERROR(st.Run());
-    const int64_t message_id = db_.LastInsertRowId();
+    row.omitted = msg.kind == chat::MessageKind::kMedia && (msg.attachment.empty() || msg.attachment_omitted);
+    if (row.omitted) ++result_.attachments_omitted;
+    if (rows_used_ == kMessageBatch) CAIRN_RETURN_IF_ERROR(FlushMessages());
     ++result_.messages;
     if (sender) {
       Membership& m = *membership;
@@ -230,6 +229,42 @@ class Ingester {
       CAIRN_RETURN_IF_ERROR(Links(msg, message_id, sender->id));
     }
     if (msg.kind == chat::MessageKind::kSystem) CAIRN_RETURN_IF_ERROR(Event(msg));
+    return Status::Ok();
+  }
+
+  // Writes the buffered message rows: full batches with one statement, the rest one by one.
+  Status FlushMessages() {
+    const bool full = rows_used_ == kMessageBatch;
+    for (size_t r = 0; r < rows_used_; ++r) {
+      Statement& st = full ? *insert_messages_ : *insert_message_;
+      const int base = full ? static_cast<int>(r) * 10 : 0;
+      const Row& row = rows_[r];
+      CAIRN_RETURN_IF_ERROR(st.BindInt(base + 1, row.id));
+      CAIRN_RETURN_IF_ERROR(st.BindInt(base + 2, row.chat));
+      if (row.person) {
+        CAIRN_RETURN_IF_ERROR(st.BindText(base + 3, *row.person));
+      } else {
+        CAIRN_RETURN_IF_ERROR(st.BindNull(base + 3));
+      }
+      CAIRN_RETURN_IF_ERROR(st.BindInt(base + 4, row.time));
+      CAIRN_RETURN_IF_ERROR(st.BindInt(base + 5, row.zone_known ? 1 : 0));
+      CAIRN_RETURN_IF_ERROR(st.BindInt(base + 6, row.line));
+      CAIRN_RETURN_IF_ERROR(st.BindText(base + 7, chat::MessageKindName(row.kind)));
+      CAIRN_RETURN_IF_ERROR(st.BindText(base + 8, chat::SystemEventName(row.event)));
+      if (row.has_attachment) {
+        CAIRN_RETURN_IF_ERROR(st.BindText(base + 9, row.attachment));
+      } else {
+        CAIRN_RETURN_IF_ERROR(st.BindNull(base + 9));
+      }
+      if (row.omitted) {
+        CAIRN_RETURN_IF_ERROR(st.BindText(base + 10, "omitted"));
+      } else {
+        CAIRN_RETURN_IF_ERROR(st.BindNull(base + 10));
+      }
+      if (!full) CAIRN_RETURN_IF_ERROR(st.Run());
+    }
+    if (full) CAIRN_RETURN_IF_ERROR(insert_messages_->Run());
+    rows_used_ = 0;
     return Status::Ok();
   }
 
@@ -358,6 +393,7 @@ class Ingester {
   }
 
   Status ResolveMedia() {
+    CAIRN_RETURN_IF_ERROR(FlushMessages());
     CAIRN_ASSIGN_OR_RETURN(Statement ins, db_.Prepare(
         "INSERT INTO net_media(media_key, name, size, md5, sha1, sha256, pdq, pdq_quality, known_hits)"
         " VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(media_key) DO UPDATE SET known_hits=excluded.known_hits"
@@ -611,7 +647,20 @@ class Ingester {
   store::Database& db_;
   IngestOptions options_;
   extract::Extractor phones_, urls_;
-  std::unique_ptr<Statement> insert_message_, insert_link_;
+  std::unique_ptr<Statement> insert_message_, insert_messages_, insert_link_;
+  static constexpr size_t kMessageBatch = 128;
+  // A message row waiting for its batch (strings keep their capacity between batches).
+  struct Row {
+    int64_t id = 0, chat = 0, time = 0, line = 0;
+    const std::string* person = nullptr;  // PersonKey::id in cache_ (nodes do not move)
+    bool zone_known = false, has_attachment = false, omitted = false;
+    chat::MessageKind kind = chat::MessageKind::kText;
+    chat::SystemEvent event = chat::SystemEvent::kNone;
+    std::string attachment;
+  };
+  std::vector<Row> rows_;
+  size_t rows_used_ = 0;
+  int64_t next_message_id_ = 1;
   std::unique_ptr<scan::FileHasher> hasher_;
   int64_t export_id_ = 0;
   int64_t chat_id_ = 0;

@@ -155,6 +155,30 @@ TEST(NetIngest, AllOrNothing) {
   EXPECT_EQ(ok->messages, 50u);
 }
 
+TEST(NetIngest, AllOrNothingWhenABatchOfMessagesFails) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    char line[96];
+    std::snprintf(line, sizeof line, "20/03/2021, %02d:%02d - +92 300 1234567: m%d\n", i / 60, i % 60, i);
+    text += line;
+  }
+  cairn::testing::WriteFile(dir / "a.txt", text);
+  auto c = NewCase(dir);
+  ASSERT_TRUE(EnsureSchema(*c).ok());
+  c->db().FailAfterWrites(3);  // the export row, the chat row, the first batch of 128; then fail
+  auto r = IngestExport(*c, dir / "a.txt");
+  EXPECT_FALSE(r.ok());
+  c->db().FailAfterWrites(-1);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages"), 0);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_exports"), 0);
+  auto ok = IngestExport(*c, dir / "a.txt");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->messages, 300u);
+  // Every message keeps its line, in order.
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_messages WHERE line = message_id"), 300);
+}
+
 TEST(NetAnalytics, BetweennessOnAPath) {
   // A in G1, B in G1 and G2, C in G2: the bipartite graph is the path A-G1-B-G2-C.
   TempDir dir;
