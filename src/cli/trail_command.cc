@@ -385,11 +385,14 @@ struct PatternArgs {
   std::string case_dir;
   std::string currency;
   trail::PatternOptions o;
+  std::string cycle_rules = "both";
   std::string format = "jsonl";
   bool no_save = false;
 };
 
 int RunPatterns(PatternArgs& a) {
+  a.o.cycle_time_respecting = a.cycle_rules == "both" || a.cycle_rules == "time";
+  a.o.cycle_in_window = a.cycle_rules == "both" || a.cycle_rules == "window";
   auto c = OpenCase(a.case_dir, false);
   if (!c.ok()) return Fail(c.status());
   auto g = LedgerGraph::Load(**c, a.currency);
@@ -438,6 +441,8 @@ int RunPatterns(PatternArgs& a) {
       j["first_time"] = TimeJson(p.first_time, g->time_kind());
       j["last_time"] = TimeJson(p.last_time, g->time_kind());
       j["detail"] = p.detail;
+      j["rule"] = p.rule;
+      j["parameters"] = p.parameters;
       Emit(j);
     }
   } else {
@@ -450,8 +455,8 @@ int RunPatterns(PatternArgs& a) {
         accounts += (accounts.empty() ? "" : " ") + g->name(v);
         any_flag = any_flag || flagged->count(g->name(v));
       }
-      std::printf("%-8s %s: %s%s\n", std::string(trail::PatternKindName(p.kind)).c_str(), accounts.c_str(),
-                  p.detail.c_str(), any_flag ? "  [FLAGGED]" : "");
+      std::printf("%-8s %s: %s [%s: %s]%s\n", std::string(trail::PatternKindName(p.kind)).c_str(), accounts.c_str(),
+                  p.detail.c_str(), p.rule.c_str(), p.parameters.c_str(), any_flag ? "  [FLAGGED]" : "");
     }
   }
   return 0;
@@ -555,10 +560,15 @@ void RegisterTrailCommands(CLI::App& app) {
   patterns->add_option("--amount-min", pa->o.amount_min, "Fan/cycle transfers: minimum minor units")->capture_default_str();
   patterns->add_option("--amount-max", pa->o.amount_max, "Fan/cycle transfers: maximum minor units (0 = none)")->capture_default_str();
   patterns->add_option("--fan-min-degree", pa->o.fan_min_degree, "Distinct counterparties for a fan")->capture_default_str();
-  patterns->add_option("--fan-window", pa->o.fan_window, "Fan time window (steps or seconds)")->capture_default_str();
+  patterns->add_option("--fan-window", pa->o.fan_window, "Fan time window (steps or seconds; 0 = whole ledger)")->capture_default_str();
+  patterns->add_option("--fan-min-repeats", pa->o.fan_min_repeats, "Transfers a counterparty needs in the window to count")->capture_default_str();
+  patterns->add_option("--cycle-rule", pa->cycle_rules, "Cycle rules: time (time-respecting), window (any order within a window) or both")
+      ->check(CLI::IsMember({"time", "window", "both"}))->capture_default_str();
   patterns->add_option("--cycle-max-length", pa->o.cycle_max_length, "Longest cycle (transfers)")->capture_default_str();
-  patterns->add_option("--cycle-max-drift", pa->o.cycle_max_drift, "Allowed hop-to-hop amount change (fraction)")->capture_default_str();
-  patterns->add_option("--cycle-max-span", pa->o.cycle_max_span, "Longest cycle duration (0 = none)")->capture_default_str();
+  patterns->add_option("--cycle-max-drift", pa->o.cycle_max_drift, "Time rule: allowed hop-to-hop amount change (fraction)")->capture_default_str();
+  patterns->add_option("--cycle-max-span", pa->o.cycle_max_span, "Time rule: longest cycle duration (0 = none)")->capture_default_str();
+  patterns->add_option("--cycle-window", pa->o.cycle_window, "Window rule: span of the cycle's transfers (0 = whole ledger)")->capture_default_str();
+  patterns->add_option("--cycle-window-drift", pa->o.cycle_window_drift, "Window rule: allowed hop-to-hop amount change (fraction)")->capture_default_str();
   patterns->add_option("--payout-min-count", pa->o.payout_min_count, "Credits from one payer")->capture_default_str();
   patterns->add_option("--payout-max-amount", pa->o.payout_max_amount, "Largest payout credit (minor units)")->capture_default_str();
   patterns->add_option("--payout-max-gap-cv", pa->o.payout_max_gap_cv, "Regularity: max stddev/mean of gaps")->capture_default_str();
