@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 
@@ -29,7 +30,10 @@
 #include "cairn/scan/scan.h"
 #include "cairn/store/case.h"
 #include "cairn/trail/ledger.h"
+#include "cairn/trail/graph.h"
 #include "cairn/trail/links.h"
+#include "cairn/trail/svg.h"
+#include "cairn/trail/trace.h"
 #include "cairn_test_support.h"
 #include "synthetic_exports.h"
 
@@ -446,6 +450,40 @@ TEST(NetworkSvg, TextIsValidUtf8AndCut) {
             std::string::npos)
       << svg;
   EXPECT_NE(svg.find("\xF0\x9F\x98\x80 smile"), std::string::npos);
+}
+
+// Names of arbitrary bytes (invalid UTF-8, control bytes, markup) never break either picture.
+TEST(Svg, ArbitraryBytesInNamesStayWellFormed) {
+  std::mt19937 rng(7);
+  auto junk = [&] {
+    std::string s(static_cast<size_t>(rng() % 40), '\0');
+    for (char& ch : s) ch = static_cast<char>(rng() % 256);
+    return s + "<&>\"'\x01]]>";
+  };
+  for (int round = 0; round < 50; ++round) {
+    net::NetworkPicture p;
+    for (int g = 0; g < 5; ++g) p.groups.push_back({g, junk(), 3, 10, 1, 1});
+    for (int i = 0; i < 5; ++i) {
+      net::NetworkPicture::Person person;
+      person.person_id = junk();
+      person.display_name = junk();
+      person.country = junk();
+      person.groups = {static_cast<uint32_t>(i), static_cast<uint32_t>((i + 1) % 5)};
+      std::sort(person.groups.begin(), person.groups.end());
+      p.people.push_back(std::move(person));
+    }
+    p.links.push_back({0, 1, junk(), junk(), 1, 1, 1});
+    const std::string net_svg = net::NetworkSvg(p);
+    ASSERT_EQ(XmlError(net_svg), "") << net_svg;
+
+    std::vector<std::string> names = {junk(), junk(), junk()};
+    trail::LedgerGraph g = trail::LedgerGraph::Build(names, {{0, 1, 500, 1, 1}, {1, 2, 400, 2, 2}});
+    const std::vector<uint32_t> start = {0};
+    auto tr = trail::Trace(g, start, trail::TraceOptions{});
+    ASSERT_TRUE(tr.ok());
+    const std::string money_svg = trail::MoneyFlowSvg(g, *tr, true, {{names[1], junk()}});
+    ASSERT_EQ(XmlError(money_svg), "") << money_svg;
+  }
 }
 
 // The acceptance network (tests/net/synthetic_exports: 50 groups, 5,000+ people, ~1 M messages)
