@@ -280,6 +280,44 @@ TEST(StreamDecoder, StreamedFileEqualsWholeBuffer) {
   }
 }
 
+TEST(StreamDecoder, Utf16TextInsideAStream) {
+  std::string utf16;
+  for (char c : std::string("note: pia@example.com\n")) {
+    utf16.push_back(c);
+    utf16.push_back('\0');
+  }
+  const std::string input = "ab" + Gzip(utf16);
+  auto hits = Decoded(Make().Extract(input));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].forensic_path, "2-GZIP-12");  // byte offset in the decoded stream
+  EXPECT_EQ(hits[0].encoding, TextEncoding::kUtf16le);
+  EXPECT_EQ(hits[0].value, "pia@example.com");
+  EXPECT_EQ(hits[0].length, 30u);
+}
+
+TEST(StreamDecoder, PathsShiftWithPrefixPadding) {
+  size_t at = 0;
+  const std::string body = "x " + Gzip("q@example.com " + Gzip("r@example.com")) + " " +
+                           ZipMember("w.xml", "<?xml a?><w:t>s@example.com</w:t>", 8) +
+                           PdfObject("(t@example.com)\nTj", &at) + " u@example.com";
+  const Extractor x = Make();
+  const auto base = x.Extract(body);
+  ASSERT_EQ(Decoded(base).size(), 5u);
+  for (size_t pad : {1, 7, 4096}) {
+    const auto shifted = x.Extract(std::string(pad, '\n') + body);
+    ASSERT_EQ(shifted.size(), base.size());
+    for (size_t i = 0; i < base.size(); ++i) {
+      Identifier want = base[i];
+      want.offset += pad;
+      if (!want.forensic_path.empty()) {
+        const size_t dash = want.forensic_path.find('-');
+        want.forensic_path = std::to_string(std::stoull(want.forensic_path) + pad) + want.forensic_path.substr(dash);
+      }
+      EXPECT_EQ(shifted[i], want) << "pad " << pad << " " << base[i].forensic_path;
+    }
+  }
+}
+
 TEST(StreamDecoder, NpsEmailPdfOracle) {
   CAIRN_REQUIRE_SHARED_DATA(raw, "extract/nps-2010-emails.100k.raw");
   CAIRN_REQUIRE_SHARED_DATA(oracle_path, "extract/nps-email.txt");
