@@ -99,6 +99,7 @@ Score Evaluate(const LedgerGraph& g, const Truth& t, const PatternOptions& o, co
   Score s;
   std::set<uint32_t> hubs;
   std::set<std::vector<uint32_t>> cycles;
+  std::map<std::string, size_t> fp_by_rule;
   for (const Pattern& p : r.patterns) {
     bool all_alert = true;
     for (uint32_t e : p.edges) all_alert = all_alert && IsAlert(g, e);
@@ -121,6 +122,7 @@ Score Evaluate(const LedgerGraph& g, const Truth& t, const PatternOptions& o, co
     } else if (p.kind == PatternKind::kCycle) {
       ++s.cycles;
       if (!all_alert) ++s.cycle_fp;
+      if (!all_alert) ++fp_by_rule[p.rule];
       if (!all_alert && std::getenv("CAIRN_PRINT_FP")) {
         std::printf("FP %s %s:", p.rule.c_str(), p.detail.c_str());
         for (uint32_t e : p.edges) std::printf(" %s->%s %lld@%lld", g.name(g.edge(e).from).c_str(), g.name(g.edge(e).to).c_str(), (long long)g.edge(e).amount, (long long)g.edge(e).time);
@@ -142,6 +144,7 @@ Score Evaluate(const LedgerGraph& g, const Truth& t, const PatternOptions& o, co
               "mixed %zu/%zu\n",
               label, s.fans, s.fan_fp, s.fan_alert_transfers, s.fan_transfers, s.fan_hubs_found, t.fan_in_hubs.size(), s.fan_recall, s.cycles, s.cycle_fp,
               s.cycles_found, t.cycles.size(), s.cycle_recall, s.mixed_found, t.mixed_cycles.size());
+  for (const auto& [rule, n] : fp_by_rule) std::printf("[ amlsim   ]   cycles with a non-alert transfer by %s: %zu\n", rule.c_str(), n);
   return s;
 }
 
