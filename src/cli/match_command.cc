@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "cairn/core/file.h"
 #include "cairn/core/parallel.h"
 #include "cairn/evidence/directory_walk.h"
 #include "cairn/hashset/library.h"
@@ -25,6 +26,7 @@ struct MatchArgs {
   std::string lists_text;  // "a,b@2"
   std::vector<std::string> paths;
   std::string md5, sha1, sha256, pdq;
+  std::vector<std::string> vpdq_files;
   bool stdin_hashes = false;
   bool all = false;
   MatchRuleArgs rule;
@@ -157,6 +159,34 @@ int RunHashQueries(const MatchArgs& a, const scan::Matcher& matcher) {
     Emit(out);
   };
   for (const auto& [where, q] : queries) run(where, q);
+  for (const std::string& path : a.vpdq_files) {
+    Result<std::vector<uint8_t>> bytes = ReadWholeFile(path, uint64_t{1} << 30);
+    Result<std::vector<video::FrameHash>> frames =
+        bytes.ok() ? video::ParseVpdq(std::string_view(reinterpret_cast<const char*>(bytes->data()),
+                                                       bytes->size()),
+                                      path)
+                   : Result<std::vector<video::FrameHash>>(bytes.status());
+    if (!frames.ok()) {
+      Fail(frames.status(), path);
+      ++errors;
+      continue;
+    }
+    scan::MatchQuery q;
+    q.video_frames = *frames;
+    Result<std::vector<scan::Match>> found = matcher.Find(q);
+    if (!found.ok()) {
+      Fail(found.status(), path);
+      ++errors;
+      continue;
+    }
+    Json subject;
+    AddPath(subject, "query_vpdq", path);
+    subject["video_frames"] = frames->size();
+    std::vector<Json> out;
+    for (const auto& m : *found) out.push_back(MatchJson(subject, m));
+    if (found->empty() && a.all) out.push_back(NoMatchJson(subject));
+    Emit(out);
+  }
   if (a.stdin_hashes) {
     std::string line;
     for (uint64_t n = 1; std::getline(std::cin, line); ++n) {
@@ -249,9 +279,10 @@ int RunFileMatches(const MatchArgs& a, const scan::Matcher& matcher) {
 }
 
 int RunMatch(const MatchArgs& a) {
-  const bool by_hash = !a.md5.empty() || !a.sha1.empty() || !a.sha256.empty() || !a.pdq.empty() || a.stdin_hashes;
+  const bool by_hash = !a.md5.empty() || !a.sha1.empty() || !a.sha256.empty() || !a.pdq.empty() ||
+                       a.stdin_hashes || !a.vpdq_files.empty();
   if (by_hash == !a.paths.empty()) {
-    return Fail(Status::InvalidArgument("give either files/folders or --md5/--sha1/--sha256/--pdq/--stdin"),
+    return Fail(Status::InvalidArgument("give either files/folders or --md5/--sha1/--sha256/--pdq/--vpdq/--stdin"),
                 "usage") + 1;
   }
   auto lib = hashset::Library::Open(a.home.empty() ? hashset::Library::DefaultHome()
@@ -320,6 +351,8 @@ void RegisterMatchCommand(CLI::App& app) {
   cmd->add_option("--sha1", a->sha1, "Look up one SHA-1");
   cmd->add_option("--sha256", a->sha256, "Look up one SHA-256");
   cmd->add_option("--pdq", a->pdq, "Look up one PDQ hash (64 hex digits)");
+  cmd->add_option("--vpdq", a->vpdq_files,
+                  "Match a video by its vPDQ frame lines (a .vpdq file as cairn hash --vpdq-dir writes)");
   cmd->add_flag("--stdin", a->stdin_hashes,
                 "Read hashes from standard input, one per line: 'md5|sha1|sha256|pdq HEX' or a bare MD5/SHA-1");
   cmd->add_flag("--all", a->all, "Also output a record for files (or hashes) without a match");

@@ -244,6 +244,25 @@ TEST(VideoScanTest, ReencodedCopyMatchesByVpdqUnrelatedDoesNotCorruptIsAnError) 
                                             "' --name video-fixture --version 1 "
                                             "--default-category vics-us:1=alert").exit_code, 0);
 
+  // cairn match: the copy by its file and by its .vpdq lines; the unrelated video not at all.
+  const auto by_file = JsonLines(Cairn(c.dir.path(), c.home,
+                                       "match --lists video-fixture evidence/clips/copy.mp4").out);
+  ASSERT_EQ(by_file.size(), 1u);
+  EXPECT_EQ(by_file[0]["rule"], "vpdq");
+  EXPECT_EQ(by_file[0]["video_frames"], 8);
+  ASSERT_EQ(Cairn(c.dir.path(), c.home, "hash -q --vpdq-dir copy-vpdq evidence/clips/copy.mp4").exit_code, 0);
+  const auto by_lines = JsonLines(Cairn(c.dir.path(), c.home,
+                                        "match --lists video-fixture --vpdq copy-vpdq/" +
+                                            Sh("cd '" + c.dir.path().string() + "' && ls copy-vpdq").out.substr(0, 69)).out);
+  ASSERT_EQ(by_lines.size(), 1u);
+  EXPECT_EQ(by_lines[0]["vpdq"], by_file[0]["vpdq"]);
+  EXPECT_EQ(by_lines[0]["distance"], by_file[0]["distance"]);
+  const auto other = JsonLines(Cairn(c.dir.path(), c.home,
+                                     "match --all --lists video-fixture evidence/other.mp4").out);
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_TRUE(other[0]["rule"].is_null());
+  EXPECT_EQ(other[0]["video_frames"], 8);
+
   // The corrupt video is an error (exit 1), and the scan records every item.
   EXPECT_EQ(Cairn(c.dir.path(), c.home, "scan evidence --case case --lists video-fixture -q").exit_code, 1);
   const auto findings = JsonLines(ReadText(c.dir / "case/findings.jsonl"));
