@@ -56,9 +56,15 @@ TEST(Patterns, FindsPlantedFanInFanOutCyclePayout) {
         EXPECT_EQ(g.name(p.accounts[0]), "a0");
         EXPECT_EQ(p.accounts.size(), 7u);
         EXPECT_EQ(p.total, 6000);
+        EXPECT_EQ(p.rule, "fan_window");
+        EXPECT_EQ(p.parameters, "window=10 min_degree=5 min_repeats=1 amount_min=1 amount_max=0");
         break;
-      case PatternKind::kFanOut: EXPECT_EQ(g.name(p.accounts[0]), "a10"); break;
+      case PatternKind::kFanOut:
+        EXPECT_EQ(g.name(p.accounts[0]), "a10");
+        EXPECT_EQ(p.rule, "fan_window");
+        break;
       case PatternKind::kCycle:
+        EXPECT_EQ(p.rule, "cycle_time_respecting");  // 5 % per hop: beyond the window rule's 2 %
         EXPECT_EQ(p.accounts, (std::vector<uint32_t>{20, 21, 22, 23}));
         EXPECT_EQ(p.first_time, 300);
         EXPECT_EQ(p.last_time, 303);
@@ -66,6 +72,8 @@ TEST(Patterns, FindsPlantedFanInFanOutCyclePayout) {
       case PatternKind::kPayout:
         EXPECT_EQ(g.name(p.accounts[0]), "a30");
         EXPECT_EQ(g.name(p.accounts[1]), "a31");
+        EXPECT_EQ(p.rule, "payout_regular");
+        EXPECT_EQ(p.parameters, "min_count=10 max_amount=10000 max_gap_cv=0.5");
         break;
     }
   }
