@@ -432,8 +432,8 @@ bool SameKey(const LedgerRow& a, const LedgerRow& b) {
 // (hash of the normalized row, row index) for every row; mark(later, earlier) records the finding
 // and makes `later` count as marked. Equal hashes are grouped by sorting: first by the top 16 bits
 // of the hash into buckets (one pass), then each small bucket by (hash, row).
-template <typename Same, typename IsMarked, typename Mark>
-void MarkDuplicatesBy(std::vector<std::pair<uint64_t, uint32_t>>& keys, Same&& same,
+template <typename Keys, typename Same, typename IsMarked, typename Mark>
+void MarkDuplicatesBy(Keys& keys, Same&& same,
                       IsMarked&& is_marked, Mark&& mark) {
   const size_t n = keys.size();
   if (n < 2) return;
@@ -441,7 +441,7 @@ void MarkDuplicatesBy(std::vector<std::pair<uint64_t, uint32_t>>& keys, Same&& s
   std::vector<uint32_t> start((size_t{1} << kBucketBits) + 1, 0);
   for (const auto& k : keys) ++start[(k.first >> (64 - kBucketBits)) + 1];
   for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-  std::vector<std::pair<uint64_t, uint32_t>> sorted(n);
+  segment::BigVector<std::pair<uint64_t, uint32_t>> sorted(n);
   {
     std::vector<uint32_t> fill(start.begin(), start.end() - 1);
     for (const auto& k : keys) sorted[fill[k.first >> (64 - kBucketBits)]++] = k;
@@ -758,6 +758,18 @@ class NameTable {
   }
   static uint64_t Hash(std::string_view name) { return std::hash<std::string_view>()(name); }
   void Prefetch(uint64_t h) const { __builtin_prefetch(&slots_[h & (slots_.size() - 1)]); }
+  // Once the slot is cached: prefetches the arena bytes of the name a lookup of h will compare.
+  void PrefetchName(uint64_t h) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.index == kEmpty) return;
+      if (s.hash == h) {
+        __builtin_prefetch(arena_.data() + s.offset);
+        return;
+      }
+    }
+  }
   // The index of `name`; `added` says whether it is new.
   uint32_t Intern(std::string_view name, bool* added = nullptr) { return InternHashed(name, Hash(name), added); }
   uint32_t InternHashed(std::string_view name, uint64_t h, bool* added = nullptr) {
@@ -795,7 +807,7 @@ class NameTable {
     uint32_t length = 0;
   };
   void Grow() {
-    std::vector<Slot> old(slots_.size() * 2, Slot{});
+    segment::BigVector<Slot> old(slots_.size() * 2, Slot{});
     old.swap(slots_);
     const size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
@@ -805,8 +817,8 @@ class NameTable {
       slots_[i] = s;
     }
   }
-  std::vector<Slot> slots_;
-  std::vector<std::pair<uint64_t, uint64_t>> spans_;  // offset, length in arena_
+  segment::BigVector<Slot> slots_;
+  segment::BigVector<std::pair<uint64_t, uint64_t>> spans_;  // offset, length in arena_
   std::string arena_;
 };
 
@@ -820,7 +832,7 @@ uint64_t Mix(uint64_t h, uint64_t v) {
 class ColumnSink {
  public:
   ColumnSink(segment::Columns* cols, size_t expected_rows)
-      : cols_(cols), accounts_(expected_rows / 8 + 16) {
+      : cols_(cols), accounts_(expected_rows / 16 + 16) {
     cols_->time.reserve(expected_rows);
     cols_->amount.reserve(expected_rows);
     cols_->from.reserve(expected_rows);
@@ -879,6 +891,10 @@ class ColumnSink {
   void Flush() {
     std::hash<std::string_view> h;
     segment::Columns& c = *cols_;
+    for (size_t k = 0; k < num_pending_; ++k) {
+      accounts_.PrefetchName(pending_[k].from_hash);
+      accounts_.PrefetchName(pending_[k].to_hash);
+    }
     for (size_t k = 0; k < num_pending_; ++k) {
       const Pending& p = pending_[k];
       const uint32_t row = p.row;
@@ -965,7 +981,7 @@ class ColumnSink {
   size_t num_pending_ = 0;
   std::vector<std::string_view> currencies_;
   uint16_t last_currency_ = 0;
-  std::vector<std::pair<uint64_t, uint32_t>> keys_;
+  segment::BigVector<std::pair<uint64_t, uint32_t>> keys_;
   Status status_;
 };
 
@@ -1309,10 +1325,35 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
       CAIRN_ASSIGN_OR_RETURN(bool row, q2.Step());
       if (row) next_id = q2.ColumnInt(0);
     }
-    std::vector<uint32_t> fresh;
+    // New names get consecutive ids in name order and are inserted in that order, so both the
+    // rowid B-tree and the UNIQUE(name) index grow at their right edge instead of at random pages
+    // (a million new accounts: ~3 CPU-s in random order, well under 1 s sorted).
+    struct Fresh {
+      uint64_t key[2];  // the first 16 bytes, big-endian, zero-padded: orders like memcmp
+      uint32_t index;
+    };
+    std::vector<Fresh> sorted;
     for (uint32_t i = 0; i < local_names.size(); ++i) {
-      if (!known[i]) fresh.push_back(i);
+      if (known[i]) continue;
+      Fresh f{{0, 0}, i};
+      const std::string_view name = local_names.name_of(i);
+      for (size_t b = 0; b < 16 && b < name.size(); ++b) {
+        f.key[b / 8] |= uint64_t{static_cast<unsigned char>(name[b])} << (56 - 8 * (b % 8));
+      }
+      sorted.push_back(f);
     }
+    std::sort(sorted.begin(), sorted.end(), [&](const Fresh& a, const Fresh& b) {
+      if (a.key[0] != b.key[0]) return a.key[0] < b.key[0];
+      if (a.key[1] != b.key[1]) return a.key[1] < b.key[1];
+      return local_names.name_of(a.index) < local_names.name_of(b.index);
+    });
+    std::vector<uint32_t> fresh(sorted.size());
+    for (size_t k = 0; k < sorted.size(); ++k) {
+      fresh[k] = sorted[k].index;
+      global[fresh[k]] = static_cast<uint32_t>(next_id + static_cast<int64_t>(k));
+    }
+    sorted.clear();
+    sorted.shrink_to_fit();
     if (next_id <= 0 || next_id + static_cast<int64_t>(fresh.size()) >= UINT32_MAX) {
       return Status::LimitExceeded(db.path().string() + ": more than 4,294,967,294 accounts");
     }
@@ -1328,7 +1369,6 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
       const size_t count = many ? kPerInsert : 1;
       for (size_t j = 0; j < count; ++j, ++k) {
         const uint32_t i = fresh[k];
-        global[i] = static_cast<uint32_t>(next_id++);
         CAIRN_RETURN_IF_ERROR(add.BindInt(static_cast<int>(2 * j + 1), global[i]));
         CAIRN_RETURN_IF_ERROR(add.BindText(static_cast<int>(2 * j + 2), local_names.name_of(i)));
       }
