@@ -881,8 +881,12 @@ Result<EwfVerification> VerifyEwf(const std::filesystem::path& path) {
 
 std::string_view EwfVerdict(const EwfVerification& v) {
   if (v.verified) return "verified";
-  if (v.stored_md5.empty() && v.stored_sha1.empty() && v.checksum_errors == 0) return "no-stored-digest";
-  return "mismatch";
+  if ((!v.stored_md5.empty() && v.stored_md5 != v.computed_md5) ||
+      (!v.stored_sha1.empty() && v.stored_sha1 != v.computed_sha1)) {
+    return "mismatch";
+  }
+  if (v.checksum_errors > 0) return "damaged";
+  return "no-stored-digest";
 }
 
 }  // namespace cairn::evidence

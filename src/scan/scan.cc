@@ -47,6 +47,10 @@ struct EvidenceRef {
   std::string kind;  // folder, file, missing, other
   std::optional<uint64_t> size;
   std::optional<std::string> sha256;
+  // E01 evidence: the check against its stored digests (unset when not an E01), or why the
+  // image could not be read through (ewf_error; verdict "unreadable").
+  std::optional<evidence::EwfVerification> ewf;
+  std::string ewf_error;
 };
 
 std::string Actor() {
@@ -106,6 +110,12 @@ EvidenceRef DescribeEvidence(const fs::path& given) {
     e.kind = "file";
     e.size = static_cast<uint64_t>(st.st_size);
     if (auto sha = Sha256OfFile(e.path); sha.ok()) e.sha256 = *sha;
+    // One extra read of the media for an E01 (kInvalidArgument: not an E01, nothing to check).
+    if (auto v = evidence::VerifyEwf(e.path); v.ok()) {
+      e.ewf = *v;
+    } else if (v.status().code() != StatusCode::kInvalidArgument) {
+      e.ewf_error = v.status().ToString();
+    }
   } else {
     e.kind = "other";
   }
@@ -143,6 +153,54 @@ void BindOptText(store::Statement& s, int i, const std::optional<std::string>& v
 void BindOptInt(store::Statement& s, int i, const std::optional<int64_t>& v) {
   if (v) (void)s.BindInt(i, *v);
   else (void)s.BindNull(i);
+}
+
+std::optional<std::string> EwfVerdictOf(const EvidenceRef& e) {
+  if (e.ewf) return std::string(evidence::EwfVerdict(*e.ewf));
+  if (!e.ewf_error.empty()) return std::string("unreadable");
+  return std::nullopt;
+}
+
+// Records an E01's verification with its scan_evidence row; a verdict other than "verified" is
+// also a scan error (so the run ends with exit status 1 and the report lists it). Returns
+// whether it was one.
+Result<bool> RecordEwfVerification(store::Database& db, int64_t run_id, const EvidenceRef& e) {
+  const std::optional<std::string> verdict = EwfVerdictOf(e);
+  if (!verdict) return false;
+  auto text = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+  CAIRN_ASSIGN_OR_RETURN(store::Statement u, db.Prepare(
+      "UPDATE scan_evidence SET ewf_verdict=?, ewf_media_bytes=?, ewf_stored_md5=?, ewf_stored_sha1=?, "
+      "ewf_computed_md5=?, ewf_computed_sha1=?, ewf_computed_sha256=?, ewf_checksum_errors=?, "
+      "ewf_error=? WHERE id=?"));
+  (void)u.BindText(1, *verdict);
+  const evidence::EwfVerification v = e.ewf.value_or(evidence::EwfVerification{});
+  BindOptInt(u, 2, e.ewf ? std::optional<int64_t>(static_cast<int64_t>(v.media_bytes)) : std::nullopt);
+  BindOptText(u, 3, text(v.stored_md5));
+  BindOptText(u, 4, text(v.stored_sha1));
+  BindOptText(u, 5, text(v.computed_md5));
+  BindOptText(u, 6, text(v.computed_sha1));
+  BindOptText(u, 7, text(v.computed_sha256));
+  BindOptInt(u, 8, e.ewf ? std::optional<int64_t>(v.checksum_errors) : std::nullopt);
+  BindOptText(u, 9, text(e.ewf_error));
+  (void)u.BindInt(10, e.id);
+  CAIRN_RETURN_IF_ERROR(u.Run());
+  if (*verdict == "verified") return false;
+  std::string message = e.path.string() + ": E01 verification: " + *verdict;
+  if (e.ewf) {
+    message += " (stored MD5 " + (v.stored_md5.empty() ? std::string("none") : v.stored_md5) +
+               ", computed " + v.computed_md5 + "; stored SHA-1 " +
+               (v.stored_sha1.empty() ? std::string("none") : v.stored_sha1) + ", computed " +
+               v.computed_sha1 + "; " + std::to_string(v.checksum_errors) + " chunk checksum errors)";
+  } else {
+    message += " (" + e.ewf_error + ")";
+  }
+  CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
+      "INSERT INTO scan_errors(run_id, item_id, forensic_path, message) VALUES(?,NULL,?,?)"));
+  (void)q.BindInt(1, run_id);
+  (void)q.BindText(2, e.label);
+  (void)q.BindText(3, message);
+  CAIRN_RETURN_IF_ERROR(q.Run());
+  return true;
 }
 
 class Recorder {
@@ -568,6 +626,7 @@ Result<ScanSummary> StartScan(store::Case& c, const fs::path& library_home, cons
   for (const fs::path& p : request.evidence) evidence.push_back(DescribeEvidence(p));
 
   int64_t run_id = 0;
+  uint64_t ewf_failures = 0;  // E01 evidence that did not verify: scan errors of the run
   {
     CAIRN_ASSIGN_OR_RETURN(store::Transaction t, store::Transaction::Begin(c.db()));
     CAIRN_ASSIGN_OR_RETURN(store::Statement r,
@@ -606,6 +665,8 @@ Result<ScanSummary> StartScan(store::Case& c, const fs::path& library_home, cons
       BindOptText(e, 7, evidence[i].sha256);
       CAIRN_RETURN_IF_ERROR(e.Run());
       evidence[i].id = c.db().LastInsertRowId();
+      CAIRN_ASSIGN_OR_RETURN(bool failed, RecordEwfVerification(c.db(), run_id, evidence[i]));
+      ewf_failures += failed ? 1 : 0;
     }
     Json d;
     d["run"] = run_id;
@@ -613,6 +674,7 @@ Result<ScanSummary> StartScan(store::Case& c, const fs::path& library_home, cons
     for (const auto& ev : evidence) {
       d["evidence"].push_back({{"path", ev.path.native()}, {"kind", ev.kind},
                                {"sha256", ev.sha256 ? Json(*ev.sha256) : Json(nullptr)}});
+      if (auto verdict = EwfVerdictOf(ev)) d["evidence"].back()["ewf_verdict"] = *verdict;
     }
     d["lists"] = Json::array();
     for (const auto& l : lists) {
@@ -622,7 +684,9 @@ Result<ScanSummary> StartScan(store::Case& c, const fs::path& library_home, cons
     CAIRN_RETURN_IF_ERROR(c.AppendAudit("scan.start", d.dump(-1, ' ', false, Json::error_handler_t::replace)));
     CAIRN_RETURN_IF_ERROR(t.Commit());
   }
-  return RunItems(c, run_id, evidence, lists, request.options, {}, hooks);
+  CAIRN_ASSIGN_OR_RETURN(ScanSummary summary, RunItems(c, run_id, evidence, lists, request.options, {}, hooks));
+  summary.errors += ewf_failures;
+  return summary;
 }
 
 Result<ScanSummary> ResumeScan(store::Case& c, const fs::path& library_home, const ScanHooks& hooks) {

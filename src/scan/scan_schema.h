@@ -101,6 +101,19 @@ ALTER TABLE scan_findings ADD COLUMN vpdq_reference_frames INTEGER;
 ALTER TABLE scan_findings ADD COLUMN vpdq_min_quality INTEGER;
 ALTER TABLE scan_findings ADD COLUMN vpdq_min_percent REAL;
 )sql",
+    // v3: E01 evidence checked against the digests stored in it at acquisition (NULL verdict:
+    // not an E01). Verdicts: verified, mismatch, no-stored-digest, unreadable (ewf_error says why).
+    R"sql(
+ALTER TABLE scan_evidence ADD COLUMN ewf_verdict TEXT;
+ALTER TABLE scan_evidence ADD COLUMN ewf_media_bytes INTEGER;
+ALTER TABLE scan_evidence ADD COLUMN ewf_stored_md5 TEXT;
+ALTER TABLE scan_evidence ADD COLUMN ewf_stored_sha1 TEXT;
+ALTER TABLE scan_evidence ADD COLUMN ewf_computed_md5 TEXT;
+ALTER TABLE scan_evidence ADD COLUMN ewf_computed_sha1 TEXT;
+ALTER TABLE scan_evidence ADD COLUMN ewf_computed_sha256 TEXT;
+ALTER TABLE scan_evidence ADD COLUMN ewf_checksum_errors INTEGER;
+ALTER TABLE scan_evidence ADD COLUMN ewf_error TEXT;
+)sql",
 };
 
 }  // namespace cairn::scan

@@ -507,6 +507,7 @@ TEST(SourceTest, AlteredE01FailsVerification) {
   Result<EwfVerification> cut = VerifyEwf(t / "cut" / "disk.E01");
   if (cut.ok()) {
     EXPECT_FALSE(cut->verified) << "a third of an E01 verified";
+    EXPECT_NE(EwfVerdict(*cut), "verified");
   } else {
     EXPECT_EQ(cut.status().code(), StatusCode::kCorrupt) << cut.status().ToString();
   }

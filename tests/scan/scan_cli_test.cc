@@ -381,7 +381,7 @@ TEST(ScanSchemaTest, StartScanRecordsItemsFindingsAndAudit) {
   EXPECT_EQ(s->known_good, 1u);
   EXPECT_EQ(s->empty, 1u);
   EXPECT_FALSE(s->interrupted);
-  EXPECT_EQ(*store::SchemaVersion((*c)->db(), "scan"), 2);
+  EXPECT_EQ(*store::SchemaVersion((*c)->db(), "scan"), 3);
   auto q = (*c)->db().Prepare("SELECT action FROM audit_log ORDER BY seq");
   ASSERT_TRUE(q.ok());
   std::vector<std::string> actions;

@@ -98,8 +98,9 @@ struct EwfVerification {
 };
 
 // The verdict recorded with the evidence: "verified"; "mismatch" (a stored digest differs from
-// the media's, or a chunk checksum failed); "no-stored-digest" (the image holds none and
-// every chunk checksum held, so nothing can be compared).
+// the media's); "damaged" (no stored digest differs, but chunk checksums failed — e.g. a
+// truncated image whose digest section is gone); "no-stored-digest" (none stored and every
+// chunk checksum held, so nothing can be compared).
 std::string_view EwfVerdict(const EwfVerification& v);
 
 // Reads every media byte of the E01 at `path` (segments .E02... found beside it) through libewf
