@@ -7,7 +7,7 @@
 //    pays a fan-in's senders 37 steps apart, so only 2..4 of them fall inside the 149 steps);
 //  * a planted cycle is a directed cycle of alert transfers whose hops all carry one amount (the
 //    old CycleTransactionModel sends one amount round). Only those closed within the 149 steps
-//    can be found as cycles; the others stay open chains (counted and printed, not in recall).
+//    can be found as cycles; the others stay open chains (counted and checked, not in recall).
 // A found pattern is a true positive when every one of its transfers is an alert transfer.
 #include <gtest/gtest.h>
 
@@ -21,6 +21,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cairn/store/case.h"
@@ -39,6 +40,7 @@ struct Truth {
   std::set<std::vector<uint32_t>> cycles;        // one-amount cycles (sorted account sets)
   std::set<std::vector<uint32_t>> mixed_cycles;  // cycles of alert transfers of several amounts
   size_t alert_transfers = 0;
+  std::map<size_t, size_t> open_chains;  // equal-amount chains of alert pairs: hops -> count
 };
 
 bool IsAlert(const LedgerGraph& g, uint32_t e) { return g.edge(e).amount < kAlertBelow; }
@@ -83,6 +85,40 @@ Truth BuildTruth(const LedgerGraph& g) {
   for (const auto& [v, unused] : next) {
     path = {v};
     dfs(v);
+  }
+  // Fragments of cycle alerts: alert pairs that carry one amount, joined when they share an
+  // account and the amount. A fragment with in- and out-degree <= 1 is a chain or a closed loop.
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (const auto& [pair, amounts] : hop_amounts) {
+    if (amounts.size() == 1) pairs.push_back(pair);
+  }
+  std::vector<size_t> parent(pairs.size());
+  for (size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  std::function<size_t(size_t)> find = [&](size_t i) { return parent[i] == i ? i : parent[i] = find(parent[i]); };
+  std::map<std::pair<uint32_t, int64_t>, std::vector<size_t>> by_account_amount;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const int64_t amount = *hop_amounts[pairs[i]].begin();
+    by_account_amount[{pairs[i].first, amount}].push_back(i);
+    by_account_amount[{pairs[i].second, amount}].push_back(i);
+  }
+  for (const auto& [unused, members] : by_account_amount) {
+    for (size_t k = 1; k < members.size(); ++k) parent[find(members[k])] = find(members[0]);
+  }
+  std::map<size_t, std::vector<size_t>> fragments;
+  for (size_t i = 0; i < pairs.size(); ++i) fragments[find(i)].push_back(i);
+  for (const auto& [unused, members] : fragments) {
+    std::map<uint32_t, int> in, out;
+    std::set<uint32_t> accounts;
+    for (size_t i : members) {
+      ++out[pairs[i].first];
+      ++in[pairs[i].second];
+      accounts.insert(pairs[i].first);
+      accounts.insert(pairs[i].second);
+    }
+    bool simple = true;
+    for (const auto& [a, d] : in) simple = simple && d <= 1;
+    for (const auto& [a, d] : out) simple = simple && d <= 1;
+    if (simple && accounts.size() == members.size() + 1) ++t.open_chains[members.size()];
   }
   return t;
 }
@@ -175,6 +211,10 @@ TEST(PatternsAmlsim, PlantedCyclesAndFanInsFound) {
   EXPECT_EQ(t.fan_in_hubs.size(), 156u);
   EXPECT_EQ(t.cycles.size(), 21u);  // of 200 planted: the others did not close within 149 steps
   EXPECT_EQ(t.mixed_cycles.size(), 3u);
+  // The planted cycles that did not close: equal-amount chains of 4, 3 and 2 hops.
+  EXPECT_EQ(t.open_chains.at(4), 42u);
+  EXPECT_EQ(t.open_chains.at(3), 20u);
+  EXPECT_EQ(t.open_chains.at(2), 37u);
 
   // Defaults: printed for docs/TRAIL.md.
   Evaluate(g, t, PatternOptions{}, "defaults");
