@@ -180,6 +180,31 @@ TEST(Patterns, FanInWithRepeatedSenders) {
   EXPECT_EQ(FindPatterns(g, o).patterns.size(), 0u);
 }
 
+// The saved row names the rule and its parameters in `detail` (the table has no rule column), and a
+// second run replaces the first.
+TEST(Patterns, SavedRowsCarryTheRule) {
+  testing::TempDir tmp;
+  auto c = store::Case::Open(tmp / "case", true);
+  ASSERT_TRUE(c.ok());
+  std::vector<Transfer> t = {{1, 2, 5000, 50, 7}, {2, 3, 5000, 30, 8}, {3, 1, 5000, 10, 9}};
+  LedgerGraph g = LedgerGraph::Build(Names(4), t);
+  PatternReport r = FindPatterns(g, PatternOptions{});
+  ASSERT_EQ(r.patterns.size(), 1u);
+  ASSERT_TRUE(SavePatterns(**c, g, r).ok());
+  ASSERT_TRUE(SavePatterns(**c, g, r).ok());
+  auto q = (*c)->db().Prepare("SELECT kind, accounts, tx_ids, total_minor, detail FROM trail_patterns");
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(*q->Step());
+  EXPECT_EQ(std::string(q->ColumnText(0)), "cycle");
+  EXPECT_EQ(std::string(q->ColumnText(1)), "[\"a1\",\"a2\",\"a3\"]");
+  EXPECT_EQ(std::string(q->ColumnText(2)), "[9,8,7]");
+  EXPECT_EQ(q->ColumnInt(3), 15000);
+  EXPECT_EQ(std::string(q->ColumnText(4)),
+            "3 hops, 3 transfers in a span of 40; rule cycle_window (window=0 max_length=6 max_drift=0.02 "
+            "amount_min=1 amount_max=0)");
+  EXPECT_FALSE(*q->Step());
+}
+
 TEST(Links, MappingFileAutoLinksAndFlags) {
   testing::TempDir tmp;
   auto c = store::Case::Open(tmp / "case", true);
