@@ -4,6 +4,8 @@
 // by vPDQ with both percentages stated, an unrelated video does not, a corrupt one is an error
 // record and the scan goes on, and a resumed scan gives the uninterrupted findings.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cairn/hashset/library.h"
+#include "cairn/scan/file_hasher.h"
 #include "cairn/scan/matcher.h"
 #include "cairn/store/database.h"
 #include "cairn_test_support.h"
@@ -226,6 +229,46 @@ struct VideoCorpus {
     testing::WriteFile(dir / "evidence" / "notes.txt", "not a video\n");
   }
 };
+
+TEST(VideoHasherTest, FileAndBytesGiveTheSameFramesAndTheFileIsNotTouched) {
+  VideoCorpus c;
+  if (!c.ok) GTEST_SKIP() << "ffmpeg (with libx264) is missing; skipped";
+  const fs::path path = c.dir / "orig.mp4";
+  const std::string bytes = ReadText(path);  // before the times are set: this read moves atime
+  struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};  // atime = mtime, long ago
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  FileHasher hasher({});
+  const FileHashRecord from_file = hasher.HashFile(path);
+  ASSERT_TRUE(from_file.error.ok()) << from_file.error.ToString();
+  EXPECT_EQ(from_file.media_type, media::MediaType::kMp4);
+  ASSERT_TRUE(from_file.video_frames);
+  EXPECT_EQ(from_file.video_frames->size(), 8u);
+  EXPECT_FALSE(from_file.pdq);
+  const FileHashRecord from_bytes = hasher.HashBytes(
+      "orig.mp4", std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  ASSERT_TRUE(from_bytes.video_frames);
+  EXPECT_EQ(*from_bytes.video_frames, *from_file.video_frames);
+  EXPECT_EQ(from_bytes.digests->sha256, from_file.digests->sha256);
+  // Every frame, as the reference's -r 0: 8 s at 25 fps.
+  HashOptions all;
+  all.video_options.seconds_per_frame = 0;
+  EXPECT_EQ(FileHasher(all).HashFile(path).video_frames->size(), 200u);
+  HashOptions off;
+  off.video = false;
+  const FileHashRecord skipped = FileHasher(off).HashFile(path);
+  EXPECT_FALSE(skipped.video_frames);
+  EXPECT_TRUE(skipped.digests);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_atim.tv_sec, 1000000000);  // O_NOATIME read and mapping (we own the file)
+  EXPECT_EQ(st.st_mtim.tv_sec, 1000000000);
+  // Truncated: digests kept, the error names the file.
+  const FileHashRecord broken = hasher.HashFile(c.dir / "evidence/broken.mp4");
+  EXPECT_TRUE(broken.digests);
+  EXPECT_FALSE(broken.video_frames);
+  EXPECT_EQ(broken.error.code(), StatusCode::kCorrupt);
+  EXPECT_NE(broken.error.message().find("broken.mp4"), std::string::npos);
+}
 
 TEST(VideoScanTest, ReencodedCopyMatchesByVpdqUnrelatedDoesNotCorruptIsAnError) {
   VideoCorpus c;
