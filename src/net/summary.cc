@@ -131,8 +131,9 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
       "SELECT (SELECT count(*) FROM net_chats), (SELECT count(*) FROM net_people),"
       " (SELECT count(*) FROM net_people WHERE weak=1), (SELECT count(*) FROM net_messages),"
       " (SELECT count(*) FROM net_messages WHERE kind='media'), (SELECT count(*) FROM net_links),"
-      " (SELECT count(*) FROM net_people WHERE country<>'')",
+      " (SELECT count(*) FROM net_people WHERE country<>''), (SELECT count(*) FROM net_memberships)",
       [&](const Statement& st) {
+        s.memberships = U(st, 7);
         s.groups = U(st, 0);
         s.people = U(st, 1);
         s.weak_people = U(st, 2);
@@ -140,6 +141,14 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
         s.media = U(st, 4);
         s.links = U(st, 5);
         s.people_with_country = U(st, 6);
+      }));
+  CAIRN_RETURN_IF_ERROR(Query(db,
+      "SELECT attachment_status, count(*) FROM net_messages WHERE kind='media' GROUP BY attachment_status",
+      [&](const Statement& st) {
+        const std::string status = Text(st, 0);
+        if (status == "hashed") s.attachments_hashed = U(st, 1);
+        if (status == "missing") s.attachments_missing = U(st, 1);
+        if (status == "omitted") s.attachments_omitted = U(st, 1);
       }));
   // Groups.
   std::map<int64_t, size_t> group_index;
@@ -370,6 +379,9 @@ std::string SummaryToJson(const Summary& s) {
   j["messages"] = s.messages;
   j["media_messages"] = s.media;
   j["links"] = s.links;
+  j["memberships"] = s.memberships;
+  j["attachments"] = {{"hashed", s.attachments_hashed}, {"missing", s.attachments_missing},
+                      {"omitted", s.attachments_omitted}};
   j["country_basis"] = "attributed by number";
   Json countries = Json::array();
   for (const CountryCount& c : s.countries) countries.push_back({{"region", c.region}, {"country", c.country}, {"people", c.people}});
@@ -419,8 +431,10 @@ std::string SummaryToText(const Summary& s) {
   std::string out;
   auto line = [&](const std::string& l) { out += l + "\n"; };
   line("groups " + std::to_string(s.groups) + ", people " + std::to_string(s.people) + " (" +
-       std::to_string(s.weak_people) + " known only by name), messages " + std::to_string(s.messages) +
-       ", media " + std::to_string(s.media) + ", links " + std::to_string(s.links));
+       std::to_string(s.weak_people) + " known only by name), memberships " + std::to_string(s.memberships) +
+       ", messages " + std::to_string(s.messages) + ", media " + std::to_string(s.media) + " (files: " +
+       std::to_string(s.attachments_hashed) + " hashed, " + std::to_string(s.attachments_missing) + " missing, " +
+       std::to_string(s.attachments_omitted) + " omitted by the export), links " + std::to_string(s.links));
   std::string countries;
   for (const CountryCount& c : s.countries) {
     if (!countries.empty()) countries += ", ";

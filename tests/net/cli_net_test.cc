@@ -136,6 +136,18 @@ TEST(NetCli, AcceptanceCaseGivesExactlyWhatWasPlanted) {
   }
   EXPECT_EQ(members_got, members_expected);
   EXPECT_EQ(member_total, member_total_expected);
+  EXPECT_EQ(j["memberships"], member_total_expected);
+  // Every planted media message names a file the generated exports do not hold.
+  uint64_t media_expected = 0;
+  for (const auto& [person, groups] : plan.distributors) media_expected += static_cast<uint64_t>(groups * plan.media_per_group);
+  for (size_t p = 0; p < sc.people.size(); ++p) {
+    bool distributor = false;
+    for (const auto& d : plan.distributors) distributor |= d.first == static_cast<int>(p);
+    media_expected += !distributor && p % 10 == 5;
+  }
+  EXPECT_EQ(j["media_messages"], media_expected);
+  EXPECT_EQ(j["attachments"]["missing"], media_expected);
+  EXPECT_EQ(j["attachments"]["hashed"], 0);
   // The planted distributors, in order, with their exact counts.
   ASSERT_EQ(j["distributors"].size(), plan.distributors.size());
   for (size_t i = 0; i < plan.distributors.size(); ++i) {

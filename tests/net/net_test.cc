@@ -453,6 +453,9 @@ TEST(NetTelegram, AttachmentsBesideTheJsonAreHashedLinkedAndMatched) {
   ASSERT_TRUE(s.ok());
   ASSERT_EQ(s->linked_groups.size(), 1u);
   EXPECT_EQ(s->linked_groups[0].shared_media, 1u);
+  EXPECT_EQ(s->attachments_hashed, 3u);
+  EXPECT_EQ(s->attachments_missing, 2u);
+  EXPECT_EQ(s->attachments_omitted, 1u);
 }
 
 }  // namespace

@@ -114,6 +114,9 @@ struct Broker {
 struct Summary {
   uint64_t groups = 0, people = 0, weak_people = 0, messages = 0, media = 0, links = 0;
   uint64_t people_with_country = 0;
+  uint64_t memberships = 0;  // person-in-group pairs (the sum of the groups' members)
+  // Media messages by what became of their file (net_messages.attachment_status).
+  uint64_t attachments_hashed = 0, attachments_missing = 0, attachments_omitted = 0;
   std::vector<GroupSummary> group_list;
   std::vector<CountryCount> countries;  // by people, descending, then by name
   std::vector<Distributor> distributors;  // by score descending
