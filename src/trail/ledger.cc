@@ -786,8 +786,7 @@ class NameTable {
         if (added != nullptr) *added = true;
         return index;
       }
-      if (s.hash == h && s.length == name.size() &&
-          std::memcmp(arena_.data() + s.offset, name.data(), name.size()) == 0) {
+      if (s.hash == h && s.length == name.size() && Equal(arena_.data() + s.offset, name)) {
         if (added != nullptr) *added = false;
         return s.index;
       }
@@ -800,6 +799,15 @@ class NameTable {
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
+  // Equal bytes; names of up to 16 bytes (most account numbers) without a library call.
+  static bool Equal(const char* a, std::string_view b) {
+    const size_t n = b.size();
+    if (n > 16) return std::memcmp(a, b.data(), n) == 0;
+    uint64_t x[2] = {0, 0}, y[2] = {0, 0};
+    std::memcpy(x, a, n);
+    std::memcpy(y, b.data(), n);
+    return x[0] == y[0] && x[1] == y[1];
+  }
   struct Slot {
     uint64_t hash = 0;
     uint64_t offset = 0;
@@ -832,7 +840,7 @@ uint64_t Mix(uint64_t h, uint64_t v) {
 class ColumnSink {
  public:
   ColumnSink(segment::Columns* cols, size_t expected_rows)
-      : cols_(cols), accounts_(expected_rows / 16 + 16) {
+      : cols_(cols), expected_rows_(expected_rows), accounts_(expected_rows / 16 + 16) {
     cols_->time.reserve(expected_rows);
     cols_->amount.reserve(expected_rows);
     cols_->from.reserve(expected_rows);
@@ -845,7 +853,12 @@ class ColumnSink {
   void Fields(bool id, bool reference, bool type) {
     cols_->text_fields = (id ? segment::kTextId : 0) | (reference ? segment::kTextReference : 0) |
                          (type ? segment::kTextType : 0);
-    if (cols_->text_fields != 0) cols_->text_offsets.push_back(0);
+    if (cols_->text_fields != 0) {
+      // Reserved, not touched: growth by doubling would copy (and zero) these arrays again.
+      cols_->text_offsets.reserve(expected_rows_ * static_cast<size_t>(std::popcount(cols_->text_fields)) + 1);
+      cols_->text.reserve(expected_rows_ * 8);
+      cols_->text_offsets.push_back(0);
+    }
   }
 
   void Row(const LedgerRow& r) {
@@ -976,6 +989,7 @@ class ColumnSink {
   static constexpr size_t kBatch = 32;
 
   segment::Columns* cols_;
+  size_t expected_rows_;
   NameTable accounts_;
   std::array<Pending, kBatch> pending_;
   size_t num_pending_ = 0;
@@ -1333,6 +1347,7 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
       uint32_t index;
     };
     std::vector<Fresh> sorted;
+    sorted.reserve(local_names.size());
     for (uint32_t i = 0; i < local_names.size(); ++i) {
       if (known[i]) continue;
       Fresh f{{0, 0}, i};
