@@ -226,6 +226,11 @@ void WindowCycles(CycleSearch& s) {
     return std::span<const uint32_t>(by_amount.data() + offsets[v], offsets[v + 1] - offsets[v]);
   };
   auto fits = [&](int64_t lo, int64_t hi) { return o.cycle_window <= 0 || hi - lo <= o.cycle_window; };
+  // Parallel transfers that lead to the same search: same receiver and amount, and (with a window,
+  // where the time matters) the same time.
+  auto same = [&](const Transfer* a, const Transfer& b) {
+    return a != nullptr && a->to == b.to && a->amount == b.amount && (o.cycle_window <= 0 || a->time == b.time);
+  };
 
   auto report = [&](int64_t tmin, int64_t tmax) {
     Pattern p;
@@ -256,14 +261,14 @@ void WindowCycles(CycleSearch& s) {
     const double lo_amount = std::floor(static_cast<double>(amount) * (1.0 - drift));
     auto it = std::lower_bound(outs.begin(), outs.end(), lo_amount,
                                [&](uint32_t e, double a) { return static_cast<double>(g.edge(e).amount) < a; });
-    const Transfer* last = nullptr;  // parallel transfers with one amount: expand the first that fits
+    const Transfer* last = nullptr;  // the last transfer expanded here
     for (; it != outs.end(); ++it) {
       const Transfer& e = g.edge(*it);
       if (!WithinDrift(amount, e.amount, drift)) {
         if (e.amount > amount) break;
         continue;
       }
-      if (last != nullptr && last->to == e.to && last->amount == e.amount) continue;
+      if (same(last, e)) continue;
       if (!s.Expand()) return;
       const int64_t nmin = std::min(tmin, e.time), nmax = std::max(tmax, e.time);
       if (!fits(nmin, nmax)) continue;
@@ -291,7 +296,7 @@ void WindowCycles(CycleSearch& s) {
     const Transfer* last = nullptr;
     for (uint32_t e0 : span(v)) {
       const Transfer& e = g.edge(e0);
-      if (last != nullptr && last->to == e.to && last->amount == e.amount) continue;
+      if (same(last, e)) continue;
       last = &e;
       if (!s.Expand()) break;
       s.path_nodes = {v, e.to};

@@ -1,10 +1,16 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -131,6 +137,98 @@ TEST(Patterns, WindowCycleWithDecayingAmounts) {
   EXPECT_EQ(r.patterns[0].rule, "cycle_window");
   o.cycle_window_drift = 0.014;  // 15/985 > 0.014
   EXPECT_EQ(FindPatterns(g, o).patterns.size(), 0u);
+}
+
+// The window rule against brute force on random small ledgers: every choice of one transfer per hop
+// over every sequence of distinct accounts, kept when the span fits the window and each hop's
+// amount is within the drift of the previous hop's (from the first account; the closing jump back
+// is not checked). The account sets must be equal, and every reported pattern must be such a
+// choice plus parallel transfers of the hops.
+TEST(Patterns, WindowCyclesMatchBruteForce) {
+  std::mt19937 rng(20261129);
+  const int64_t amounts[] = {100, 101, 102, 110, 150, 0};
+  for (int round = 0; round < 3000; ++round) {
+    const uint32_t n = 2 + rng() % 4;
+    std::vector<Transfer> t;
+    const int m = 2 + static_cast<int>(rng() % 13);
+    const bool one_amount = rng() % 2 == 0;  // many parallel transfers of one amount
+    for (int k = 0; k < m; ++k) {
+      t.push_back({static_cast<uint32_t>(rng() % n), static_cast<uint32_t>(rng() % n),
+                   one_amount ? 100 : amounts[rng() % 6], static_cast<int64_t>(rng() % 20), k + 1});
+    }
+    PatternOptions o;
+    o.cycle_time_respecting = false;
+    o.fan_min_degree = 1000;
+    o.payout_min_count = 1000;
+    o.cycle_window = std::array<int64_t, 3>{0, 4, 10}[rng() % 3];
+    o.cycle_window_drift = std::array<double, 3>{0.0, 0.02, 0.1}[rng() % 3];
+    o.cycle_max_length = 2 + static_cast<int>(rng() % 4);
+    o.amount_min = rng() % 2 ? 1 : 101;
+    const LedgerGraph g = LedgerGraph::Build(Names(static_cast<int>(n)), t);
+
+    std::set<std::vector<uint32_t>> expected;
+    std::vector<uint32_t> seq;
+    std::function<void()> accounts = [&] {
+      if (seq.size() >= 2) {
+        // Every choice of one transfer per hop seq[i] -> seq[i+1 mod k].
+        const size_t k = seq.size();
+        std::vector<uint32_t> pick;
+        std::function<bool(size_t)> choose = [&](size_t hop) -> bool {
+          if (hop == k) {
+            int64_t lo = INT64_MAX, hi = INT64_MIN;
+            for (uint32_t e : pick) lo = std::min(lo, g.edge(e).time), hi = std::max(hi, g.edge(e).time);
+            if (o.cycle_window > 0 && hi - lo > o.cycle_window) return false;
+            for (size_t i = 1; i < k; ++i) {
+              const double a = static_cast<double>(g.edge(pick[i - 1]).amount), b = static_cast<double>(g.edge(pick[i]).amount);
+              if (std::fabs(a - b) > o.cycle_window_drift * std::max(a, b)) return false;
+            }
+            return true;
+          }
+          for (uint32_t e = 0; e < g.num_transfers(); ++e) {
+            const Transfer& x = g.edge(e);
+            if (x.from != seq[hop] || x.to != seq[(hop + 1) % k] || x.amount < o.amount_min || x.amount <= 0) continue;
+            pick.push_back(e);
+            const bool ok = choose(hop + 1);
+            pick.pop_back();
+            if (ok) return true;
+          }
+          return false;
+        };
+        if (choose(0)) {
+          std::vector<uint32_t> key(seq);
+          std::sort(key.begin(), key.end());
+          expected.insert(key);
+        }
+      }
+      if (static_cast<int>(seq.size()) >= o.cycle_max_length) return;
+      for (uint32_t v = 0; v < n; ++v) {
+        if (std::find(seq.begin(), seq.end(), v) != seq.end()) continue;
+        seq.push_back(v);
+        accounts();
+        seq.pop_back();
+      }
+    };
+    accounts();
+
+    const PatternReport r = FindPatterns(g, o);
+    std::set<std::vector<uint32_t>> got;
+    for (const Pattern& p : r.patterns) {
+      ASSERT_EQ(p.kind, PatternKind::kCycle);
+      std::vector<uint32_t> key(p.accounts);
+      std::sort(key.begin(), key.end());
+      EXPECT_TRUE(got.insert(key).second) << "round " << round << ": reported twice";
+      // Its transfers run along the loop, within the window.
+      EXPECT_LE(p.edges.size(), t.size());
+      EXPECT_TRUE(o.cycle_window <= 0 || p.last_time - p.first_time <= o.cycle_window) << "round " << round;
+      for (uint32_t e : p.edges) {
+        const auto at = std::find(p.accounts.begin(), p.accounts.end(), g.edge(e).from);
+        ASSERT_NE(at, p.accounts.end());
+        const uint32_t next = p.accounts[(static_cast<size_t>(at - p.accounts.begin()) + 1) % p.accounts.size()];
+        EXPECT_EQ(g.edge(e).to, next) << "round " << round;
+      }
+    }
+    ASSERT_EQ(got, expected) << "round " << round;
+  }
 }
 
 // A cycle that is also time-respecting is reported once, by that rule.
