@@ -213,12 +213,19 @@ Status WriteHtml(store::Case& c, const fs::path& out, const Section& network, co
           return Status::Ok();
         }));
     o << "</table>\n<h2>Evidence</h2>\n<table><tr><th>Run</th><th>Label</th><th>Path</th><th>Kind</th>"
-         "<th>Size</th><th>SHA-256</th></tr>\n";
+         "<th>Size</th><th>SHA-256</th><th>Image check (digests stored at acquisition)</th></tr>\n";
+    // From scan schema v3 on: an E01's verdict with its stored and computed digests.
+    const std::string check = scan_version < 3 ? "''" :
+        "CASE WHEN ewf_verdict IS NULL THEN '' ELSE 'E01 ' || ewf_verdict || ': stored MD5 ' || "
+        "coalesce(ewf_stored_md5, 'none') || ', computed ' || coalesce(ewf_computed_md5, '-') || "
+        "'; stored SHA-1 ' || coalesce(ewf_stored_sha1, 'none') || ', computed ' || "
+        "coalesce(ewf_computed_sha1, '-') || '; ' || coalesce(ewf_checksum_errors, 0) || "
+        "' chunk checksum errors' || coalesce('; ' || ewf_error, '') END";
     CAIRN_RETURN_IF_ERROR(ForEachRow(db,
-        "SELECT run_id, label, path, kind, size, sha256 FROM scan_evidence ORDER BY run_id, position",
+        "SELECT run_id, label, path, kind, size, sha256, " + check + " FROM scan_evidence ORDER BY run_id, position",
         [&](store::Statement& q) -> Status {
           o << "<tr>";
-          for (int col = 0; col < 6; ++col) o << (col == 5 ? "<td class=\"h\">" : "<td>") << h(Text(q, col)) << "</td>";
+          for (int col = 0; col < 7; ++col) o << (col >= 5 ? "<td class=\"h\">" : "<td>") << h(Text(q, col)) << "</td>";
           o << "</tr>\n";
           return Status::Ok();
         }));

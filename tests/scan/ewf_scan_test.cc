@@ -1,7 +1,8 @@
 // `cairn scan` on E01 evidence checks the image against the digests stored in it at acquisition
 // and records stored and computed values with the verdict (scan_evidence, schema v3): a good
-// image verifies, one altered after acquisition or truncated does not and is a scan error
-// (exit status 1). Images are made in the test with mkfs.fat, mtools and ewfacquire (ewf-tools).
+// image verifies, one altered after acquisition or truncated does not: a scan error (exit
+// status 1), and the verdict is in the report's evidence table. Images are made in the test
+// with mkfs.fat, mtools and ewfacquire (ewf-tools).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -121,6 +122,12 @@ TEST(EwfScanTest, StoredDigestsAreCheckedAndRecorded) {
   ASSERT_FALSE(errors.empty());
   EXPECT_NE(errors[0].find("E01 verification: mismatch"), std::string::npos) << errors[0];
   EXPECT_NE(errors[0].find(raw_digests.md5.ToHex()), std::string::npos) << errors[0];
+  // The report's evidence table states the verdict with the stored and computed digests.
+  ASSERT_EQ(Sh(cairn + "report --case " + Q(d / "case-altered") + " >/dev/null 2>&1"), 0);
+  const std::vector<uint8_t> html = testing::ReadFileBytes(d / "case-altered" / "reports" / "report.html");
+  const std::string expected = "E01 mismatch: stored MD5 " + raw_digests.md5.ToHex() + ", computed " +
+                               altered->computed_md5;
+  EXPECT_NE(std::string(html.begin(), html.end()).find(expected), std::string::npos) << expected;
 
   // Truncated: whatever libewf can still read, the image does not verify.
   fs::create_directories(d / "cut");
