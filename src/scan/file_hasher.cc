@@ -184,7 +184,11 @@ void FileHasher::HashVideo(std::span<const uint8_t> bytes, FileHashRecord& recor
   Result<std::vector<video::FrameHash>> frames =
       video::HashVideo(bytes, options_.video_options, record.path.string());
   if (!frames.ok()) {
-    record.error = frames.status();
+    // An audio-only MP4/M4A, WebM or Matroska file is not a video: no frames and no error. (A
+    // video stream Cairn cannot decode stays an error: its content was not checked.)
+    const Status& s = frames.status();
+    if (s.code() == StatusCode::kUnsupported && s.message().ends_with(": no video stream")) return;
+    record.error = s;
     return;
   }
   record.video_frames = std::move(*frames);

@@ -262,6 +262,13 @@ TEST(VideoHasherTest, FileAndBytesGiveTheSameFramesAndTheFileIsNotTouched) {
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_atim.tv_sec, 1000000000);  // O_NOATIME read and mapping (we own the file)
   EXPECT_EQ(st.st_mtim.tv_sec, 1000000000);
+  // Audio only (an M4A is ISO-BMFF, sniffed video/mp4): no frames and no error.
+  ASSERT_EQ(Sh("cd '" + c.dir.path().string() + "' && ffmpeg -nostdin -hide_banner -loglevel error "
+               "-f lavfi -i sine=frequency=440:duration=2 -c:a aac voice.m4a").exit_code, 0);
+  const FileHashRecord audio = hasher.HashFile(c.dir / "voice.m4a");
+  EXPECT_EQ(audio.media_type, media::MediaType::kMp4);
+  EXPECT_TRUE(audio.error.ok()) << audio.error.ToString();
+  EXPECT_FALSE(audio.video_frames);
   // Truncated: digests kept, the error names the file.
   const FileHashRecord broken = hasher.HashFile(c.dir / "evidence/broken.mp4");
   EXPECT_TRUE(broken.digests);

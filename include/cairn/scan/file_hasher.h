@@ -50,8 +50,9 @@ struct FileHashRecord {
   int height = 0;
   std::optional<pdq::PdqHash> pdq;
   std::optional<std::array<Hash256, 8>> pdq_dihedral;
-  // vPDQ frames of a video (decode order); absent when the file is not a video or did not
-  // decode. Its size is the item's frame count.
+  // vPDQ frames of a video (decode order); absent when the file is not a video, has no video
+  // stream (audio-only MP4/M4A, WebM, Matroska: not an error) or did not decode (error set).
+  // Its size is the item's frame count.
   std::optional<std::vector<video::FrameHash>> video_frames;
   Status error;  // what went wrong, if anything; the fields above still hold what was computed
 };
