@@ -744,49 +744,50 @@ class MappedFile {
   size_t size_ = 0;
 };
 
-// Open addressing from names to dense indices 0, 1, ...; names are copied into one arena so that
-// probes compare against dense memory (not against wherever in a big file a name first appeared).
-// Slots carry the full hash, the arena offset and the length, so a probe costs one slot read and
-// one arena read; callers that intern many names hash and Prefetch ahead of InternHashed.
+// Open addressing from names to dense indices 0, 1, ...; names are copied into one arena. A slot
+// carries the full hash, the length and the first 16 bytes of its name, so a lookup of a name of
+// up to 16 bytes (most account numbers) reads one slot and nothing else; callers that intern many
+// names compute Key and Prefetch ahead of InternKeyed.
 class NameTable {
  public:
+  struct Key {
+    uint64_t hash;
+    uint64_t prefix[2];  // the first 16 bytes, zero-padded
+  };
+  static Key MakeKey(std::string_view name) {
+    Key k{std::hash<std::string_view>()(name), {0, 0}};
+    char buf[16] = {};
+    for (size_t i = 0; i < 16 && i < name.size(); ++i) buf[i] = name[i];
+    std::memcpy(k.prefix, buf, 16);
+    return k;
+  }
+
   explicit NameTable(size_t expected) {
     size_t cap = 1024;
     while (cap < expected * 2) cap *= 2;
     slots_.assign(cap, Slot{});
     spans_.reserve(expected);
   }
-  static uint64_t Hash(std::string_view name) { return std::hash<std::string_view>()(name); }
-  void Prefetch(uint64_t h) const { __builtin_prefetch(&slots_[h & (slots_.size() - 1)]); }
-  // Once the slot is cached: prefetches the arena bytes of the name a lookup of h will compare.
-  void PrefetchName(uint64_t h) const {
-    const size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      const Slot& s = slots_[i];
-      if (s.index == kEmpty) return;
-      if (s.hash == h) {
-        __builtin_prefetch(arena_.data() + s.offset);
-        return;
-      }
-    }
-  }
+  void Prefetch(const Key& k) const { __builtin_prefetch(&slots_[k.hash & (slots_.size() - 1)]); }
   // The index of `name`; `added` says whether it is new.
-  uint32_t Intern(std::string_view name, bool* added = nullptr) { return InternHashed(name, Hash(name), added); }
-  uint32_t InternHashed(std::string_view name, uint64_t h, bool* added = nullptr) {
+  uint32_t Intern(std::string_view name, bool* added = nullptr) { return InternKeyed(name, MakeKey(name), added); }
+  uint32_t InternKeyed(std::string_view name, const Key& k, bool* added = nullptr) {
     const size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
+    for (size_t i = k.hash & mask;; i = (i + 1) & mask) {
       Slot& s = slots_[i];
       if (s.index == kEmpty) {
         const auto index = static_cast<uint32_t>(spans_.size());
         CAIRN_ASSERT(index != kEmpty);
-        s = {h, arena_.size(), index, static_cast<uint32_t>(std::min<size_t>(name.size(), UINT32_MAX))};
+        s = {k.hash, {k.prefix[0], k.prefix[1]}, index, static_cast<uint32_t>(std::min<size_t>(name.size(), UINT32_MAX))};
         spans_.push_back({arena_.size(), name.size()});
         arena_.append(name);
         if (spans_.size() * 2 > slots_.size()) Grow();
         if (added != nullptr) *added = true;
         return index;
       }
-      if (s.hash == h && s.length == name.size() && Equal(arena_.data() + s.offset, name)) {
+      if (s.hash == k.hash && s.length == name.size() && s.prefix[0] == k.prefix[0] &&
+          s.prefix[1] == k.prefix[1] &&
+          (name.size() <= 16 || std::memcmp(arena_.data() + spans_[s.index].first, name.data(), name.size()) == 0)) {
         if (added != nullptr) *added = false;
         return s.index;
       }
@@ -799,18 +800,9 @@ class NameTable {
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
-  // Equal bytes; names of up to 16 bytes (most account numbers) without a library call.
-  static bool Equal(const char* a, std::string_view b) {
-    const size_t n = b.size();
-    if (n > 16) return std::memcmp(a, b.data(), n) == 0;
-    uint64_t x[2] = {0, 0}, y[2] = {0, 0};
-    std::memcpy(x, a, n);
-    std::memcpy(y, b.data(), n);
-    return x[0] == y[0] && x[1] == y[1];
-  }
   struct Slot {
     uint64_t hash = 0;
-    uint64_t offset = 0;
+    uint64_t prefix[2] = {0, 0};
     uint32_t index = kEmpty;
     uint32_t length = 0;
   };
@@ -894,9 +886,9 @@ class ColumnSink {
     // Account names are interned in batches: hash and prefetch now, look up when the batch is
     // full, so the table's cache misses overlap instead of queueing one after another.
     Pending& p = pending_[num_pending_++];
-    p = {static_cast<uint32_t>(row), r.from, r.to, NameTable::Hash(r.from), NameTable::Hash(r.to)};
-    accounts_.Prefetch(p.from_hash);
-    accounts_.Prefetch(p.to_hash);
+    p = {static_cast<uint32_t>(row), r.from, r.to, NameTable::MakeKey(r.from), NameTable::MakeKey(r.to)};
+    accounts_.Prefetch(p.from_key);
+    accounts_.Prefetch(p.to_key);
     if (num_pending_ == kBatch) Flush();
   }
 
@@ -905,14 +897,10 @@ class ColumnSink {
     std::hash<std::string_view> h;
     segment::Columns& c = *cols_;
     for (size_t k = 0; k < num_pending_; ++k) {
-      accounts_.PrefetchName(pending_[k].from_hash);
-      accounts_.PrefetchName(pending_[k].to_hash);
-    }
-    for (size_t k = 0; k < num_pending_; ++k) {
       const Pending& p = pending_[k];
       const uint32_t row = p.row;
-      const uint32_t from = accounts_.InternHashed(p.from, p.from_hash);
-      const uint32_t to = accounts_.InternHashed(p.to, p.to_hash);
+      const uint32_t from = accounts_.InternKeyed(p.from, p.from_key);
+      const uint32_t to = accounts_.InternKeyed(p.to, p.to_key);
       c.from[row] = from;
       c.to[row] = to;
       // The key of the normalized row: the external id when there is one, else every field.
@@ -984,7 +972,7 @@ class ColumnSink {
   struct Pending {
     uint32_t row;
     std::string_view from, to;
-    uint64_t from_hash, to_hash;
+    NameTable::Key from_key, to_key;
   };
   static constexpr size_t kBatch = 32;
 
