@@ -7,6 +7,7 @@
 #include <cctype>
 #include <string>
 
+#include "cairn/core/text.h"
 #include "readers.h"
 
 namespace cairn::hashset {
@@ -151,16 +152,6 @@ constexpr std::string_view kCsvHeader =
     "md5,sha1,sha256,pdq,pdq_quality,file_name,file_size,category_scheme,category_profile,category,triage,"
     "series,victim_identified,offender_identified,is_distributed,source_id,tags,comments,vendor_hashes,kind,"
     "source_record,source_line";
-
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 class CsvWriter final : public EntryWriter {
  public:

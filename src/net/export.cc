@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cairn/core/text.h"
 #include "cairn/net/network.h"
 #include "cairn/store/database.h"
 #include "net_internal.h"
@@ -28,32 +29,6 @@ struct Edge {
   int64_t weight = 0;
   std::string first, last;
 };
-
-std::string Xml(std::string_view s) {
-  std::string o;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n') break;
-        o += ch;
-    }
-  }
-  return o;
-}
-
-std::string Csv(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string o = "\"";
-  for (char ch : s) {
-    if (ch == '"') o += '"';
-    o += ch;
-  }
-  return o + "\"";
-}
 
 Status Load(store::Database& db, std::vector<Node>& nodes, std::vector<Edge>& edges) {
   auto q = [&](std::string_view sql, auto&& row) -> Status {
@@ -113,13 +88,13 @@ std::string GraphMl(const std::vector<Node>& nodes, const std::vector<Edge>& edg
                   "  <key id=\"last\" for=\"edge\" attr.name=\"last\" attr.type=\"string\"/>\n"
                   "  <graph id=\"net\" edgedefault=\"directed\">\n";
   for (const Node& n : nodes) {
-    o += "    <node id=\"" + Xml(n.id) + "\"><data key=\"type\">" + n.type + "</data><data key=\"label\">" +
-         Xml(n.label) + "</data>";
-    if (!n.country.empty()) o += "<data key=\"country\">" + Xml(n.country) + "</data>";
+    o += "    <node id=\"" + XmlEscape(n.id) + "\"><data key=\"type\">" + n.type + "</data><data key=\"label\">" +
+         XmlEscape(n.label) + "</data>";
+    if (!n.country.empty()) o += "<data key=\"country\">" + XmlEscape(n.country) + "</data>";
     o += "</node>\n";
   }
   for (const Edge& e : edges) {
-    o += "    <edge source=\"" + Xml(e.source) + "\" target=\"" + Xml(e.target) + "\"><data key=\"type\">" + e.type +
+    o += "    <edge source=\"" + XmlEscape(e.source) + "\" target=\"" + XmlEscape(e.target) + "\"><data key=\"type\">" + e.type +
          "</data><data key=\"weight\">" + std::to_string(e.weight) + "</data>";
     if (!e.first.empty()) o += "<data key=\"first\">" + e.first + "</data><data key=\"last\">" + e.last + "</data>";
     o += "</edge>\n";
@@ -137,13 +112,13 @@ std::string Gexf(const std::vector<Node>& nodes, const std::vector<Edge>& edges)
                   "<attribute id=\"1\" title=\"first\" type=\"string\"/><attribute id=\"2\" title=\"last\" type=\"string\"/>"
                   "</attributes>\n    <nodes>\n";
   for (const Node& n : nodes) {
-    o += "      <node id=\"" + Xml(n.id) + "\" label=\"" + Xml(n.label) + "\"><attvalues><attvalue for=\"0\" value=\"" +
-         n.type + "\"/><attvalue for=\"1\" value=\"" + Xml(n.country) + "\"/></attvalues></node>\n";
+    o += "      <node id=\"" + XmlEscape(n.id) + "\" label=\"" + XmlEscape(n.label) + "\"><attvalues><attvalue for=\"0\" value=\"" +
+         n.type + "\"/><attvalue for=\"1\" value=\"" + XmlEscape(n.country) + "\"/></attvalues></node>\n";
   }
   o += "    </nodes>\n    <edges>\n";
   size_t i = 0;
   for (const Edge& e : edges) {
-    o += "      <edge id=\"" + std::to_string(i++) + "\" source=\"" + Xml(e.source) + "\" target=\"" + Xml(e.target) +
+    o += "      <edge id=\"" + std::to_string(i++) + "\" source=\"" + XmlEscape(e.source) + "\" target=\"" + XmlEscape(e.target) +
          "\" weight=\"" + std::to_string(e.weight) + "\"><attvalues><attvalue for=\"0\" value=\"" + e.type +
          "\"/><attvalue for=\"1\" value=\"" + e.first + "\"/><attvalue for=\"2\" value=\"" + e.last +
          "\"/></attvalues></edge>\n";
@@ -216,8 +191,8 @@ std::string Svg(const std::vector<Node>& nodes, const std::vector<Edge>& edges) 
     const std::string fill = n.country.empty() ? "#999999" : "hsl(" + std::to_string(ch % 360) + ",65%,45%)";
     std::snprintf(buf, sizeof buf, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"", x, y,
                   it->second.size() > 1 ? 4.0 : 2.5);
-    people_svg += buf + fill + "\"><title>" + Xml(n.label) + " " + Xml(n.id.substr(2)) +
-                  (n.country.empty() ? "" : " (" + Xml(n.country) + ", attributed by number)") + "</title></circle>\n";
+    people_svg += buf + fill + "\"><title>" + XmlEscape(n.label) + " " + XmlEscape(n.id.substr(2)) +
+                  (n.country.empty() ? "" : " (" + XmlEscape(n.country) + ", attributed by number)") + "</title></circle>\n";
   }
   std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" "
                   "height=\"1200\" viewBox=\"0 0 1200 1200\" font-family=\"sans-serif\">\n"
@@ -230,7 +205,7 @@ std::string Svg(const std::vector<Node>& nodes, const std::vector<Edge>& edges) 
     o += buf;
     std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">", x,
                   y + (y > centre ? 22 : -12));
-    o += buf + Xml(g->label) + "</text>\n";
+    o += buf + XmlEscape(g->label) + "</text>\n";
   }
   return o + "</g>\n</svg>\n";
 }
@@ -267,13 +242,13 @@ Status ExportGraph(store::Case& c, ExportFormat format, const std::filesystem::p
       std::string n = "id:ID,:LABEL,label,country\n";
       for (const Node& x : nodes) {
         std::string label = x.type == "person" ? "Person" : x.type == "group" ? "Group" : x.type == "media" ? "Media" : "Host";
-        n += Csv(x.id) + "," + label + "," + Csv(x.label) + "," + Csv(x.country) + "\n";
+        n += CsvField(x.id) + "," + label + "," + CsvField(x.label) + "," + CsvField(x.country) + "\n";
       }
       std::string e = ":START_ID,:END_ID,:TYPE,weight:long,first,last\n";
       for (const Edge& x : edges) {
         std::string type = x.type;
         for (char& ch : type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        e += Csv(x.source) + "," + Csv(x.target) + "," + type + "," + std::to_string(x.weight) + "," + x.first + "," +
+        e += CsvField(x.source) + "," + CsvField(x.target) + "," + type + "," + std::to_string(x.weight) + "," + x.first + "," +
              x.last + "\n";
       }
       CAIRN_RETURN_IF_ERROR(WriteFile(out / "nodes.csv", n));

@@ -12,6 +12,7 @@
 
 #include "cairn/chat/telegram.h"
 #include "cairn/chat/whatsapp.h"
+#include "cairn/core/text.h"
 #include "cairn/core/time.h"
 #include "cairn/core/digest.h"
 #include "cairn/core/file.h"
@@ -826,7 +827,7 @@ Result<IngestResult> IngestExport(store::Case& c, const std::filesystem::path& p
     CAIRN_RETURN_IF_ERROR(st.BindInt(4, r.export_id));
     CAIRN_RETURN_IF_ERROR(st.Run());
   }
-  CAIRN_RETURN_IF_ERROR(c.AppendAudit("net.ingest", "{\"path\":" + JsonString(r.path) + ",\"sha256\":\"" + r.sha256 +
+  CAIRN_RETURN_IF_ERROR(c.AppendAudit("net.ingest", "{\"path\":" + JsonQuote(r.path) + ",\"sha256\":\"" + r.sha256 +
                                                          "\",\"chats\":" + std::to_string(r.chats) +
                                                          ",\"messages\":" + std::to_string(r.messages) +
                                                          ",\"known_hits\":" + std::to_string(r.known_hits) + "}"));

@@ -7,8 +7,6 @@
 
 namespace cairn::net {
 
-// A JSON string literal (quoted, escaped).
-std::string JsonString(std::string_view s);
 // ISO 8601 of a stored time; "Z" suffix only when the zone is known.
 std::string FormatStoredTime(int64_t seconds, bool zone_known);
 

@@ -17,10 +17,6 @@
 
 namespace cairn::net {
 
-std::string JsonString(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 std::string FormatStoredTime(int64_t seconds, bool zone_known) {
   return chat::FormatTimestamp(chat::Timestamp{seconds, zone_known});
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "cairn/core/text.h"
 #include "cairn/store/database.h"
 
 namespace cairn::net {
@@ -26,51 +27,6 @@ Status Query(store::Database& db, std::string_view sql, F&& row) {
     if (!has) return Status::Ok();
     row(st);
   }
-}
-
-// Text for an SVG text node or attribute: valid UTF-8 (bad bytes become U+FFFD), control
-// characters become spaces, at most `max_chars` code points (then "…"), XML-escaped.
-std::string SvgText(std::string_view s, size_t max_chars = 200) {
-  std::string out;
-  size_t i = 0, chars = 0;
-  while (i < s.size()) {
-    if (chars == max_chars) {
-      out += "\xE2\x80\xA6";
-      break;
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size() && !(len == 2 && c < 0xC2);
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && len == 3) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-    }
-    if (ok && len == 4) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    ++chars;
-    if (!ok) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    if (len == 1) {
-      switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
-      }
-    } else {
-      out.append(s.substr(i, len));
-    }
-    i += len;
-  }
-  return out;
 }
 
 // FNV-1a: a fixed spread for people that share the same groups.
@@ -254,7 +210,7 @@ std::string NetworkSvg(const NetworkPicture& p, const NetworkPictureOptions& opt
     o += "<path d=\"M" + Num(gx[a->second]) + "," + Num(gy[a->second]) + " Q" + Num(kCx + (mx - kCx) * 0.4) + "," +
          Num(kCy + (my - kCy) * 0.4) + " " + Num(gx[b->second]) + "," + Num(gy[b->second]) + "\" stroke-width=\"" +
          Num(0.6 + 3.4 * std::sqrt(static_cast<double>(w) / static_cast<double>(max_link))) + "\"><title>" +
-         SvgText(l.a_title) + " – " + SvgText(l.b_title) + ": " + std::to_string(l.shared_people) + " people, " +
+         XmlLabel(l.a_title, 200) + " – " + XmlLabel(l.b_title, 200) + ": " + std::to_string(l.shared_people) + " people, " +
          std::to_string(l.shared_media) + " media, " + std::to_string(l.shared_links) + " links shared</title></path>\n";
   }
   o += "</g>\n";
@@ -304,7 +260,7 @@ std::string NetworkSvg(const NetworkPicture& p, const NetworkPictureOptions& opt
   for (size_t i = 0; i < n; ++i) {
     const auto& g = p.groups[i];
     o += "<circle cx=\"" + Num(gx[i]) + "\" cy=\"" + Num(gy[i]) + "\" r=\"" + Num(gr[i]) +
-         "\" fill=\"#34495e\" fill-opacity=\"0.85\"><title>" + SvgText(g.title) + ": " + std::to_string(g.members) +
+         "\" fill=\"#34495e\" fill-opacity=\"0.85\"><title>" + XmlLabel(g.title, 200) + ": " + std::to_string(g.members) +
          " members (" + std::to_string(g.drawn) + " drawn, " + std::to_string(g.members - std::min(g.members, g.drawn)) +
          " counted), " + std::to_string(g.messages) + " messages, " + std::to_string(g.media) +
          " media</title></circle>\n";
@@ -313,7 +269,7 @@ std::string NetworkSvg(const NetworkPicture& p, const NetworkPictureOptions& opt
     const bool left = cs < -1e-9;
     const double lr = kRadius + gr[i] + 6;
     const double lx = kCx + lr * cs, ly = kCy + lr * sn;
-    const std::string label = SvgText(g.title, 24) + " · " + std::to_string(g.members) + " members, " +
+    const std::string label = XmlLabel(g.title, 24) + " · " + std::to_string(g.members) + " members, " +
                               std::to_string(g.members - std::min(g.members, g.drawn)) + " counted";
     if (n <= 16) {  // few groups: horizontal labels, anchored away from the circle
       const char* anchor = std::abs(cs) < 0.3 ? "middle" : left ? "end" : "start";
@@ -333,8 +289,8 @@ std::string NetworkSvg(const NetworkPicture& p, const NetworkPictureOptions& opt
   for (size_t i = 0; i < np; ++i) {
     const auto& person = p.people[i];
     o += "<circle cx=\"" + Num(px[i]) + "\" cy=\"" + Num(py[i]) + "\" r=\"" + Num(pr[i]) + "\" fill=\"" +
-         RoleColour(person.role) + "\"><title>" + SvgText(person.display_name) + " (" + SvgText(person.person_id) +
-         (person.country.empty() ? std::string() : ", " + SvgText(person.country) + " attributed by number") + "): " +
+         RoleColour(person.role) + "\"><title>" + XmlLabel(person.display_name, 200) + " (" + XmlLabel(person.person_id, 200) +
+         (person.country.empty() ? std::string() : ", " + XmlLabel(person.country, 200) + " attributed by number") + "): " +
          RoleText(person.role) + "; " + std::to_string(person.groups.size()) + " groups, " +
          std::to_string(person.messages) + " messages, " + std::to_string(person.media_posted) + " media, " +
          std::to_string(person.known_hits) + " known-material posts</title></circle>\n";
@@ -344,7 +300,7 @@ std::string NetworkSvg(const NetworkPicture& p, const NetworkPictureOptions& opt
     const auto& person = p.people[i];
     o += "<text x=\"" + Num(px[i] + pr[i] + 3) + "\" y=\"" + Num(py[i]) + "\" dy=\"0.35em\" fill=\"" +
          RoleColour(person.role) + "\">" +
-         SvgText(person.display_name.empty() ? person.person_id : person.display_name, 22) + "</text>\n";
+         XmlLabel(person.display_name.empty() ? person.person_id : person.display_name, 22) + "</text>\n";
   }
   o += "</g>\n";
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cairn/core/text.h"
 #include "cairn/report/report.h"
 #include "cairn/store/database.h"
 #include "cairn/trail/graph.h"
@@ -78,7 +79,7 @@ Result<Section> BuildMoneySection(store::Case& c, const ReportOptions& options) 
     if (loaded.status().code() != StatusCode::kInvalidArgument) return loaded.status();
     // Several currencies and none chosen: say so instead of mixing amounts.
     s.present = true;
-    s.html = "<h2 id=\"money\">Money</h2>\n<p>" + HtmlEscape(loaded.status().message()) +
+    s.html = "<h2 id=\"money\">Money</h2>\n<p>" + XmlEscape(loaded.status().message()) +
              " — run cairn report with --currency.</p>\n";
     Json j;
     j["currency"] = nullptr;
@@ -110,13 +111,13 @@ Result<Section> BuildMoneySection(store::Case& c, const ReportOptions& options) 
   auto n = [](uint64_t v) { return std::to_string(v); };
   auto i64 = [](int64_t v) { return std::to_string(v); };
   auto time = [&](int64_t t) { return trail::FormatTime(t, g.time_kind()); };
-  auto name = [&](uint32_t a) { return HtmlEscape(g.name(a)); };
-  const std::string unit = g.currency().empty() ? "minor units" : "minor units of " + HtmlEscape(g.currency());
+  auto name = [&](uint32_t a) { return XmlEscape(g.name(a)); };
+  const std::string unit = g.currency().empty() ? "minor units" : "minor units of " + XmlEscape(g.currency());
 
   std::string h;
   h += "<h2 id=\"money\">Money</h2>\n<p>" + n(g.num_accounts()) + " accounts, " + n(g.num_transfers()) +
        " transfers (duplicates by transaction id excluded)" +
-       (g.currency().empty() ? std::string() : ", currency " + HtmlEscape(g.currency())) + "; times " +
+       (g.currency().empty() ? std::string() : ", currency " + XmlEscape(g.currency())) + "; times " +
        std::string(trail::TimeKindName(g.time_kind()) == "utc_seconds" ? "in UTC" : "as ledger steps") +
        "; amounts in " + unit + ". " + n(links.size()) + " account–person links, " + n(flagged.size()) +
        " accounts linked to people flagged for known-material hits.</p>\n";
@@ -131,9 +132,9 @@ Result<Section> BuildMoneySection(store::Case& c, const ReportOptions& options) 
       const trail::Link& l = links[i];
       char conf[16];
       std::snprintf(conf, sizeof conf, "%.2f", l.confidence);
-      h += std::string(flagged.count(l.account) ? "<tr class=\"hit\">" : "<tr>") + "<td>" + HtmlEscape(l.account) +
-           "</td><td>" + HtmlEscape(l.person_id) + "</td><td>" + HtmlEscape(l.reason) + "</td><td>" + conf +
-           "</td><td>" + HtmlEscape(l.source) + "</td></tr>\n";
+      h += std::string(flagged.count(l.account) ? "<tr class=\"hit\">" : "<tr>") + "<td>" + XmlEscape(l.account) +
+           "</td><td>" + XmlEscape(l.person_id) + "</td><td>" + XmlEscape(l.reason) + "</td><td>" + conf +
+           "</td><td>" + XmlEscape(l.source) + "</td></tr>\n";
     }
     h += "</table>\n";
   }
@@ -144,7 +145,7 @@ Result<Section> BuildMoneySection(store::Case& c, const ReportOptions& options) 
   } else {
     h += "<table><tr><th>Account</th><th>Person and reason</th></tr>\n";
     for (const auto& [acct, reason] : flagged) {
-      h += "<tr class=\"hit\"><td>" + HtmlEscape(acct) + "</td><td>" + HtmlEscape(reason) + "</td></tr>\n";
+      h += "<tr class=\"hit\"><td>" + XmlEscape(acct) + "</td><td>" + XmlEscape(reason) + "</td></tr>\n";
     }
     h += "</table>\n";
   }
@@ -175,11 +176,11 @@ Result<Section> BuildMoneySection(store::Case& c, const ReportOptions& options) 
   } else {
     bool first = true;
     for (const auto& [kind, count] : by_kind) {
-      h += std::string(first ? "" : ", ") + HtmlEscape(kind) + " " + n(count);
+      h += std::string(first ? "" : ", ") + XmlEscape(kind) + " " + n(count);
       first = false;
     }
   }
-  h += patterns.truncated ? " (search stopped: " + HtmlEscape(patterns.truncated_reason) + ")" : std::string();
+  h += patterns.truncated ? " (search stopped: " + XmlEscape(patterns.truncated_reason) + ")" : std::string();
   h += ".";
   if (!listed.empty()) {
     h += " Listed: " + n(touching) + " touching flagged or linked accounts first, then others, at most " +
@@ -190,9 +191,9 @@ Result<Section> BuildMoneySection(store::Case& c, const ReportOptions& options) 
       for (size_t i = 0; i < p->accounts.size() && i < 12; ++i) accts += (i ? ", " : "") + name(p->accounts[i]);
       if (p->accounts.size() > 12) accts += ", … (" + n(p->accounts.size()) + ")";
       h += std::string(touches(*p, flagged_ids) ? "<tr class=\"hit\">" : "<tr>") + "<td>" +
-           HtmlEscape(trail::PatternKindName(p->kind)) + "</td><td>" + accts + "</td><td>" + n(p->edges.size()) +
-           "</td><td>" + i64(p->total) + "</td><td>" + HtmlEscape(time(p->first_time)) + "</td><td>" +
-           HtmlEscape(time(p->last_time)) + "</td><td>" + HtmlEscape(p->detail) + "</td></tr>\n";
+           XmlEscape(trail::PatternKindName(p->kind)) + "</td><td>" + accts + "</td><td>" + n(p->edges.size()) +
+           "</td><td>" + i64(p->total) + "</td><td>" + XmlEscape(time(p->first_time)) + "</td><td>" +
+           XmlEscape(time(p->last_time)) + "</td><td>" + XmlEscape(p->detail) + "</td></tr>\n";
     }
     h += "</table>\n";
   } else {
@@ -222,7 +223,7 @@ Result<Section> BuildMoneySection(store::Case& c, const ReportOptions& options) 
     CAIRN_ASSIGN_OR_RETURN(trail::TraceResult tr, trail::Trace(g, start, to));
     h += "<p>FIFO trace (" + n(static_cast<uint64_t>(options.trace_hops)) + " hops, Clayton's rule): " +
          i64(tr.start_amount) + " " + unit + (out ? " left" : " arrived at") + " these accounts" +
-         (tr.truncated ? "; stopped early: " + HtmlEscape(tr.truncated_reason) : std::string()) + ".</p>\n";
+         (tr.truncated ? "; stopped early: " + XmlEscape(tr.truncated_reason) : std::string()) + ".</p>\n";
     h += "<figure class=\"pic\">\n" + trail::MoneyFlowSvg(g, tr, out, flagged, 30) +
          "<figcaption>" + std::string(out ? "Where the money went" : "Where the money came from") +
          " (line width: traced amount; red outline: flagged account).</figcaption></figure>\n";
@@ -237,7 +238,7 @@ Result<Section> BuildMoneySection(store::Case& c, const ReportOptions& options) 
       if (i < kFlowRows) {
         h += std::string(flagged_ids.count(f.counterparty) ? "<tr class=\"hit\">" : "<tr>") + "<td>" +
              name(f.account) + "</td><td>" + name(f.counterparty) + "</td><td>" + n(f.transfers) + "</td><td>" +
-             i64(f.total) + "</td><td>" + HtmlEscape(time(f.first)) + "</td><td>" + HtmlEscape(time(f.last)) +
+             i64(f.total) + "</td><td>" + XmlEscape(time(f.first)) + "</td><td>" + XmlEscape(time(f.last)) +
              "</td></tr>\n";
       }
       if (i < 100) {

@@ -8,6 +8,7 @@
 #include "cairn/chat/message.h"
 #include "cairn/net/network.h"
 #include "cairn/net/svg.h"
+#include "cairn/core/text.h"
 #include "cairn/report/report.h"
 #include "cairn/store/database.h"
 #include "section_util.h"
@@ -97,7 +98,7 @@ Result<Section> BuildNetworkSection(store::Case& c, const ReportOptions& options
 
   h += "<h3>Countries (attributed by number)</h3>\n<table><tr><th>Country</th><th>Region</th><th>People</th></tr>\n";
   for (const net::CountryCount& cc : sum.countries) {
-    h += "<tr><td>" + HtmlEscape(cc.country) + "</td><td>" + HtmlEscape(cc.region) + "</td><td>" + n(cc.people) +
+    h += "<tr><td>" + XmlEscape(cc.country) + "</td><td>" + XmlEscape(cc.region) + "</td><td>" + n(cc.people) +
          "</td></tr>\n";
   }
   h += "<tr><td>no country attributed</td><td></td><td>" + n(sum.people - sum.people_with_country) +
@@ -109,12 +110,12 @@ Result<Section> BuildNetworkSection(store::Case& c, const ReportOptions& options
     std::string countries;
     for (size_t i = 0; i < g.countries.size() && i < 3; ++i) {
       if (i) countries += ", ";
-      countries += HtmlEscape(g.countries[i].country) + " " + n(g.countries[i].people);
+      countries += XmlEscape(g.countries[i].country) + " " + n(g.countries[i].people);
     }
     if (g.countries.size() > 3) countries += ", …";
-    h += "<tr><td>" + HtmlEscape(g.title) + "</td><td>" + HtmlEscape(g.platform) + "</td><td>" + n(g.members) +
+    h += "<tr><td>" + XmlEscape(g.title) + "</td><td>" + XmlEscape(g.platform) + "</td><td>" + n(g.members) +
          "</td><td>" + n(g.messages) + "</td><td>" + n(g.media) + "</td><td>" + n(g.links) + "</td><td>" +
-         (g.first_time.empty() ? std::string() : HtmlEscape(g.first_time) + " – " + HtmlEscape(g.last_time)) +
+         (g.first_time.empty() ? std::string() : XmlEscape(g.first_time) + " – " + XmlEscape(g.last_time)) +
          "</td><td>" + countries + "</td></tr>\n";
   }
   h += "</table>\n";
@@ -126,8 +127,8 @@ Result<Section> BuildNetworkSection(store::Case& c, const ReportOptions& options
   for (const net::Distributor& d : sum.distributors) {
     char score[32];
     std::snprintf(score, sizeof score, "%.1f", d.score);
-    h += std::string(d.known_hits ? "<tr class=\"hit\">" : "<tr>") + "<td>" + HtmlEscape(d.person_id) + "</td><td>" +
-         HtmlEscape(d.display_name) + "</td><td>" + HtmlEscape(d.country) + "</td><td>" + n(d.media_posted) +
+    h += std::string(d.known_hits ? "<tr class=\"hit\">" : "<tr>") + "<td>" + XmlEscape(d.person_id) + "</td><td>" +
+         XmlEscape(d.display_name) + "</td><td>" + XmlEscape(d.country) + "</td><td>" + n(d.media_posted) +
          "</td><td>" + n(d.first_posts) + "</td><td>" + n(d.known_hits) + "</td><td>" + n(d.groups_reached) +
          "</td><td>" + n(d.links_shared) + "</td><td>" + score + "</td></tr>\n";
   }
@@ -143,9 +144,9 @@ Result<Section> BuildNetworkSection(store::Case& c, const ReportOptions& options
     h += "<table><tr><th>Time</th><th>Person</th><th>Name</th><th>Group</th><th>Attachment</th><th>MD5</th>"
          "<th>Match (list, entry, rule, distance, threshold)</th></tr>\n";
     for (const KnownPost& k : known) {
-      h += "<tr><td>" + HtmlEscape(k.time) + "</td><td>" + HtmlEscape(k.person_id) + "</td><td>" +
-           HtmlEscape(k.display_name) + "</td><td>" + HtmlEscape(k.group) + "</td><td>" + HtmlEscape(k.media_name) +
-           "</td><td class=\"h\">" + HtmlEscape(k.md5) + "</td><td>" + HtmlEscape(k.hits) + "</td></tr>\n";
+      h += "<tr><td>" + XmlEscape(k.time) + "</td><td>" + XmlEscape(k.person_id) + "</td><td>" +
+           XmlEscape(k.display_name) + "</td><td>" + XmlEscape(k.group) + "</td><td>" + XmlEscape(k.media_name) +
+           "</td><td class=\"h\">" + XmlEscape(k.md5) + "</td><td>" + XmlEscape(k.hits) + "</td></tr>\n";
     }
     h += "</table>\n";
   }
@@ -162,7 +163,7 @@ Result<Section> BuildNetworkSection(store::Case& c, const ReportOptions& options
          "</tr>\n";
     for (size_t i = 0; i < sum.linked_groups.size() && i < kLinkedGroupRows; ++i) {
       const net::GroupLink& l = sum.linked_groups[i];
-      h += "<tr><td>" + HtmlEscape(l.a_title) + "</td><td>" + HtmlEscape(l.b_title) + "</td><td>" +
+      h += "<tr><td>" + XmlEscape(l.a_title) + "</td><td>" + XmlEscape(l.b_title) + "</td><td>" +
            n(l.shared_people) + "</td><td>" + n(l.shared_media) + "</td><td>" + n(l.shared_links) + "</td></tr>\n";
     }
     h += "</table>\n";
@@ -174,7 +175,7 @@ Result<Section> BuildNetworkSection(store::Case& c, const ReportOptions& options
   } else {
     h += "<table><tr><th>Platform</th><th>Kind</th><th>Links</th><th>Hosts</th><th>Groups</th><th>People</th></tr>\n";
     for (const net::PlatformCount& p : sum.platforms) {
-      h += "<tr><td>" + HtmlEscape(p.platform) + "</td><td>" + HtmlEscape(p.kind) + "</td><td>" + n(p.links) +
+      h += "<tr><td>" + XmlEscape(p.platform) + "</td><td>" + XmlEscape(p.kind) + "</td><td>" + n(p.links) +
            "</td><td>" + n(p.hosts) + "</td><td>" + n(p.groups) + "</td><td>" + n(p.people) + "</td></tr>\n";
     }
     h += "</table>\n";

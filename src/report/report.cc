@@ -6,6 +6,7 @@
 #include <functional>
 #include <sstream>
 
+#include "cairn/core/text.h"
 #include "cairn/core/time.h"
 #include "cairn/store/database.h"
 
@@ -14,35 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
-
-// Valid UTF-8 with every invalid byte replaced by U+FFFD.
-std::string Utf8Clean(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size() && !(len == 2 && c < 0xC2);
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && len == 3) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-    }
-    if (ok && len == 4) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
 
 // Writes through `fill` into out.tmp, then renames it to `out`.
 Status WriteAtomically(const fs::path& out, const std::function<Status(std::ostream&)>& fill) {
@@ -111,44 +83,6 @@ Result<std::string> FindingsSql(store::Database& db) {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view text) {
-  const std::string clean = Utf8Clean(text);
-  std::string out;
-  out.reserve(clean.size());
-  for (char ch : clean) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  for (char ch : HtmlEscape(text)) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (u < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') continue;
-    out += ch;
-  }
-  return out;
-}
-
-std::string CsvField(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
-  std::string out = "\"";
-  for (char ch : value) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  out += '"';
-  return out;
-}
-
 Status WriteFindingsCsv(store::Case& c, const fs::path& out) {
   CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
   return WriteAtomically(out, [&](std::ostream& o) -> Status {
@@ -175,7 +109,7 @@ Status WriteHtml(store::Case& c, const fs::path& out, const Section& network, co
   CAIRN_ASSIGN_OR_RETURN(int64_t scan_version, store::SchemaVersion(c.db(), "scan"));
   store::Database& db = c.db();
   return WriteAtomically(out, [&](std::ostream& o) -> Status {
-    auto h = [](std::string_view s) { return HtmlEscape(s); };
+    auto h = [](std::string_view s) { return XmlEscape(s); };
     o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<title>Cairn case report</title>\n<style>body{font-family:sans-serif;margin:1em}"
          "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;padding:2px 6px;"
@@ -321,7 +255,7 @@ ORDER BY i.id)sql", [&](store::Statement& q) -> Status {
     m["MD5"] = md5;
     m["SHA1"] = Upper(Text(q, 3));
     m["MediaSize"] = q.ColumnInt(5);
-    m["RelativeFilePath"] = Utf8Clean(Text(q, 1));
+    m["RelativeFilePath"] = ToValidUtf8(Text(q, 1));
     const bool matched = !q.ColumnIsNull(12);
     m["IsPrecategorized"] = matched;
     m["PrecategorizationSource"] = matched ? Json(Text(q, 12)) : Json(nullptr);
@@ -331,7 +265,7 @@ ORDER BY i.id)sql", [&](store::Statement& q) -> Status {
     if (!q.ColumnIsNull(10)) {
       m["AlternativeHashes"].push_back({{"MD5", md5}, {"HashName", "PDQ"}, {"HashValue", Text(q, 10)}});
     }
-    const std::string path = Utf8Clean(Text(q, 1));
+    const std::string path = ToValidUtf8(Text(q, 1));
     const size_t slash = path.rfind('/');
     Json file;
     file["MD5"] = md5;
@@ -352,7 +286,7 @@ ORDER BY i.id)sql", [&](store::Statement& q) -> Status {
                                      started = Text(q, 0);
                                      return Status::Ok();
                                    }));
-  kase["CaseID"] = Utf8Clean(c.dir().filename().string().empty() ? case_id : c.dir().filename().string());
+  kase["CaseID"] = ToValidUtf8(c.dir().filename().string().empty() ? case_id : c.dir().filename().string());
   kase["CaseNumber"] = kase["CaseID"];
   kase["TotalMediaFiles"] = media.size();
   kase["TotalPrecategorized"] = precategorised;

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "cairn/core/text.h"
+
 namespace cairn::trail {
 
 Result<ExportFormat> ParseExportFormat(std::string_view name) {
@@ -13,64 +15,6 @@ Result<ExportFormat> ParseExportFormat(std::string_view name) {
   return Status::InvalidArgument("unknown export format '" + std::string(name) +
                                  "' (graphml, gexf, csv, json)");
 }
-
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += ' ';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
-namespace {
-
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 Status WriteExport(const LedgerGraph& g, const std::map<std::string, std::string>& flagged,
                    ExportFormat format, std::ostream& out) {
@@ -136,17 +80,17 @@ Status WriteExport(const LedgerGraph& g, const std::map<std::string, std::string
       break;
     }
     case ExportFormat::kJson: {
-      out << "{\"currency\":" << JsonString(g.currency()) << ",\"time_kind\":\""
+      out << "{\"currency\":" << JsonQuote(g.currency()) << ",\"time_kind\":\""
           << TimeKindName(g.time_kind()) << "\",\"accounts\":[";
       for (uint32_t v = 0; v < n; ++v) {
-        out << (v ? "," : "") << "{\"account\":" << JsonString(g.name(v))
+        out << (v ? "," : "") << "{\"account\":" << JsonQuote(g.name(v))
             << ",\"flagged\":" << (is_flagged(v) ? "true" : "false") << "}";
       }
       out << "],\"transfers\":[";
       for (uint32_t e = 0; e < g.num_transfers(); ++e) {
         const Transfer& t = g.edge(e);
-        out << (e ? "," : "") << "{\"tx_id\":" << t.tx_id << ",\"from\":" << JsonString(g.name(t.from))
-            << ",\"to\":" << JsonString(g.name(t.to)) << ",\"amount_minor\":" << t.amount
+        out << (e ? "," : "") << "{\"tx_id\":" << t.tx_id << ",\"from\":" << JsonQuote(g.name(t.from))
+            << ",\"to\":" << JsonQuote(g.name(t.to)) << ",\"amount_minor\":" << t.amount
             << ",\"time\":" << t.time << "}";
       }
       out << "]}\n";

@@ -6,9 +6,9 @@
 #include <unordered_map>
 
 #include "cairn/core/file.h"
+#include "cairn/core/text.h"
 #include "cairn/store/case.h"
 #include "cairn/store/database.h"
-#include "cairn/trail/export.h"
 #include "cairn/trail/graph.h"
 
 namespace cairn::trail {
@@ -152,7 +152,7 @@ Result<LinkReport> LinkFromFile(store::Case& c, const std::filesystem::path& pat
     if (!added.ok()) return added.status().WithContext(path.string() + ":" + std::to_string(line_no));
     if (*added) report.added.push_back(std::move(l));
   }
-  CAIRN_RETURN_IF_ERROR(c.AppendAudit("trail.link", "{\"path\":" + JsonString(path.string()) + ",\"links\":" +
+  CAIRN_RETURN_IF_ERROR(c.AppendAudit("trail.link", "{\"path\":" + JsonQuote(path.string()) + ",\"links\":" +
                                                         std::to_string(report.added.size()) + "}"));
   CAIRN_RETURN_IF_ERROR(txn.Commit());
   return report;

@@ -7,49 +7,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cairn/core/text.h"
 #include "cairn/trail/export.h"
 
 namespace cairn::trail {
 namespace {
-
-// Text for an SVG text node: valid UTF-8 (bad bytes become U+FFFD), control characters become
-// spaces, at most `max_chars` code points (then "…"), XML-escaped. Account names come from
-// ledger files and may hold anything; cutting them by bytes could split a character.
-std::string SvgText(std::string_view s, size_t max_chars) {
-  std::string out;
-  size_t i = 0, chars = 0;
-  while (i < s.size()) {
-    if (chars == max_chars) {
-      out += "\xE2\x80\xA6";
-      break;
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size() && !(len == 2 && c < 0xC2);
-    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && len == 3) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-    }
-    if (ok && len == 4) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = c <= 0xF4 && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    ++chars;
-    if (!ok) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    if (len == 1) {
-      out += (c < 0x20 || c == 0x7F) ? std::string(" ") : XmlEscape(s.substr(i, 1));
-    } else {
-      out.append(s.substr(i, len));
-    }
-    i += len;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -112,8 +74,8 @@ std::string MoneyFlowSvg(const LedgerGraph& g, const TraceResult& r, bool forwar
   svg += buf;
   svg += "<text x=\"" + std::to_string(kPad) + "\" y=\"" + std::to_string(kPad) + "\" font-size=\"13\">" +
          (forward ? "Forward" : "Backward") + " trace: " + std::to_string(r.start_amount) + " minor units" +
-         (g.currency().empty() ? "" : " " + SvgText(g.currency(), 12)) + "; " +
-         (r.truncated ? "TRUNCATED (" + SvgText(r.truncated_reason, 80) + ")" : std::string("complete")) +
+         (g.currency().empty() ? "" : " " + XmlLabel(g.currency(), 12)) + "; " +
+         (r.truncated ? "TRUNCATED (" + XmlLabel(r.truncated_reason, 80) + ")" : std::string("complete")) +
          "</text>\n";
   for (const auto& [key, amount] : links) {
     const Box& a = boxes[index[key.first]];
@@ -131,7 +93,7 @@ std::string MoneyFlowSvg(const LedgerGraph& g, const TraceResult& r, bool forwar
   for (const Box& b : boxes) {
     const std::string& name = g.name(b.account);
     const bool flag = flagged.count(name) > 0;
-    const std::string label = SvgText(name, 23);
+    const std::string label = XmlLabel(name, 23);
     std::snprintf(buf, sizeof buf,
                   "<g><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"4\" fill=\"%s\" "
                   "stroke=\"%s\" stroke-width=\"%d\"/>",
@@ -139,7 +101,7 @@ std::string MoneyFlowSvg(const LedgerGraph& g, const TraceResult& r, bool forwar
                   flag ? "#c0392b" : "#7f8c8d", flag ? 3 : 1);
     svg += buf;
     svg += "<text x=\"" + std::to_string(x_of(b) + 6) + "\" y=\"" + std::to_string(y_of(b) + 15) +
-           "\"><title>" + SvgText(name, 200) + (flag ? ": " + SvgText(flagged.at(name), 300) : "") + "</title>" +
+           "\"><title>" + XmlLabel(name, 200) + (flag ? ": " + XmlLabel(flagged.at(name), 300) : "") + "</title>" +
            label + (flag ? " [flagged]" : "") + "</text>";
     svg += "<text x=\"" + std::to_string(x_of(b) + 6) + "\" y=\"" + std::to_string(y_of(b) + 29) +
            "\">" + std::to_string(b.amount) + (b.hops == 0 ? " start" : " traced") + "</text></g>\n";

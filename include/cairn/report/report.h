@@ -60,9 +60,4 @@ Status WriteHtmlReport(store::Case& c, const std::filesystem::path& out, const R
 Status WriteVicsCase(store::Case& c, const std::filesystem::path& out);
 Status WriteDfxml(store::Case& c, const std::filesystem::path& out);
 
-// Helpers shared with tests.
-std::string HtmlEscape(std::string_view text);  // & < > " ' escaped
-std::string XmlEscape(std::string_view text);   // the same, and control bytes dropped
-std::string CsvField(std::string_view value);   // RFC 4180 quoting
-
 }  // namespace cairn::report

@@ -21,8 +21,4 @@ Result<ExportFormat> ParseExportFormat(std::string_view name);  // graphml, gexf
 Status WriteExport(const LedgerGraph& graph, const std::map<std::string, std::string>& flagged,
                    ExportFormat format, std::ostream& out);
 
-// Text escaping shared with the CLI.
-std::string XmlEscape(std::string_view s);
-std::string JsonString(std::string_view s);  // quoted JSON string literal
-
 }  // namespace cairn::trail
