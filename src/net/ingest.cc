@@ -1,6 +1,7 @@
 // `cairn net ingest`: chat exports → net_* tables in the case (see docs/NET.md).
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
@@ -89,6 +90,19 @@ struct AttachmentDigest {
   std::optional<pdq::PdqHash> pdq;
   std::string known_hits;  // "list@version entry N: rule distance D <= threshold T; ..."
 };
+
+// A match's numbers as the examiner reads them: distance and threshold, and for the vPDQ rule
+// both percentages against the percent and frame thresholds.
+std::string MatchNumbers(const scan::Match& m) {
+  if (!m.vpdq) return "distance " + std::to_string(m.distance) + " <= threshold " + std::to_string(m.threshold);
+  char buf[192];
+  std::snprintf(buf, sizeof buf,
+                "query %.1f%% / reference %.1f%% of frames within distance < %d (quality >= %d), "
+                "match at >= %.1f%%",
+                m.vpdq->query_match_percent, m.vpdq->reference_match_percent, m.vpdq->distance,
+                m.vpdq->min_quality, m.vpdq->min_percent);
+  return buf;
+}
 
 std::string Basename(const std::string& s) {
   size_t p = s.find_last_of('/');
@@ -526,13 +540,13 @@ class Ingester {
       q.pdq_quality = rec->pdq->quality;
       q.pdq_dihedral = rec->pdq_dihedral;
     }
+    if (rec && rec->video_frames) q.video_frames = *rec->video_frames;  // videos: the vPDQ rule
     if (options_.matcher) {
       CAIRN_ASSIGN_OR_RETURN(std::vector<scan::Match> hits, options_.matcher->Find(q));
       for (const scan::Match& m : hits) {
         if (!d.known_hits.empty()) d.known_hits += "; ";
         d.known_hits += m.list->info().name + "@" + m.list->info().version + " entry " + std::to_string(m.entry_id) +
-                        ": " + std::string(scan::MatchRuleName(m.rule)) + " distance " + std::to_string(m.distance) +
-                        " <= threshold " + std::to_string(m.threshold);
+                        ": " + std::string(scan::MatchRuleName(m.rule)) + " " + MatchNumbers(m);
       }
       if (!hits.empty()) ++result_.known_hits;
     }

@@ -2,6 +2,9 @@
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -9,6 +12,7 @@
 #include "cairn/hashset/library.h"
 #include "cairn/net/network.h"
 #include "cairn/store/case.h"
+#include "cairn/video/vpdq.h"
 #include "cairn_test_support.h"
 #include "synthetic_exports.h"
 
@@ -456,6 +460,51 @@ TEST(NetTelegram, AttachmentsBesideTheJsonAreHashedLinkedAndMatched) {
   EXPECT_EQ(s->attachments_hashed, 3u);
   EXPECT_EQ(s->attachments_missing, 2u);
   EXPECT_EQ(s->attachments_omitted, 1u);
+}
+
+}  // namespace
+}  // namespace cairn::net
+
+namespace cairn::net {
+namespace {
+
+std::string ReadFileBytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A video attachment is matched with the vPDQ rule: a benign ffmpeg test pattern is listed by
+// its frames (TEST-FIXTURE list), a rescaled re-encode of it is posted in a group, and the
+// media item carries the list, the entry and both percentages against the thresholds.
+TEST(NetMedia, VideoAttachmentMatchesAVpdqList) {
+  cairn::testing::TempDir dir;
+  const std::string ff = "cd '" + dir.path().string() + "' && ffmpeg -nostdin -hide_banner -loglevel error ";
+  if (std::system((ff + "-f lavfi -i testsrc2=size=320x240:rate=25 -t 6 -pix_fmt yuv420p -c:v libx264 orig.mp4").c_str()) != 0 ||
+      std::system((ff + "-i orig.mp4 -vf scale=240:180 -c:v libx264 -crf 30 copy.mp4").c_str()) != 0) {
+    GTEST_SKIP() << "ffmpeg (with libx264) is missing; skipped";
+  }
+  auto frames = video::HashVideoFile(dir / "orig.mp4");
+  ASSERT_TRUE(frames.ok()) << frames.status().ToString();
+  cairn::testing::WriteFile(dir / "orig.vpdq", video::FormatVpdq(*frames));  // TEST-FIXTURE list
+  auto lib = hashset::Library::Open(dir / "library");
+  ASSERT_TRUE(lib.ok()) << lib.status().ToString();
+  ASSERT_TRUE((*lib)->Import(dir / "orig.vpdq", "fixture-video", "1", {}).ok());
+  auto list = (*lib)->OpenList("fixture-video");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+
+  cairn::testing::WriteFile(dir / "WhatsApp Chat - Gamma.zip",
+                            MakeZip({{"_chat.txt", "20/03/2021, 09:00 - +92 300 1234567: VID-001.mp4 (file attached)\n"},
+                                     {"VID-001.mp4", ReadFileBytes(dir / "copy.mp4")}}));
+  IngestOptions o;
+  o.matcher = std::make_shared<scan::Matcher>(std::vector<std::shared_ptr<const hashset::CompiledList>>{*list},
+                                              scan::MatchOptions{});
+  auto c = NewCase(dir);
+  auto r = IngestExport(*c, dir / "WhatsApp Chat - Gamma.zip", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->known_hits, 1u);
+  EXPECT_EQ(Count(*c, "SELECT count(*) FROM net_media WHERE known_hits LIKE 'fixture-video@1 entry 0: vpdq query "
+                      "%/ reference %of frames within distance < 31 (quality >= 50), match at >= 80.0%'"),
+            1);
 }
 
 }  // namespace
