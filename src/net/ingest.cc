@@ -723,10 +723,12 @@ Result<IngestResult> IngestExport(store::Case& c, const std::filesystem::path& p
   extract::ExtractOptions po;
   po.default_region = options.default_region;
   po.scan_utf16 = false;
+  po.decode_streams = false;  // message text and phone fields, not byte streams holding documents
   po.kinds = 1u << static_cast<int>(extract::IdentifierKind::kPhone);
   CAIRN_ASSIGN_OR_RETURN(extract::Extractor phones, extract::Extractor::Create(po));
   extract::ExtractOptions uo;
   uo.scan_utf16 = false;
+  uo.decode_streams = false;
   uo.kinds = 1u << static_cast<int>(extract::IdentifierKind::kUrl);
   CAIRN_ASSIGN_OR_RETURN(extract::Extractor urls, extract::Extractor::Create(uo));
 
