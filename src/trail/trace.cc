@@ -147,7 +147,9 @@ Result<TraceResult> Trace(const LedgerGraph& g, std::span<const uint32_t> start,
   for (uint32_t s : r.start) {
     for (uint32_t e : fwd ? g.out(s) : g.in(s)) {
       const Transfer& t = g.edge(e);
-      if (!Followed(t, o)) continue;
+      // Transfers between two start accounts (one person's own accounts) neither leave nor
+      // enter the set: they are not where the money went or came from.
+      if (!Followed(t, o) || is_start[fwd ? t.to : t.from]) continue;
       r.start_amount += t.amount;
       if (!add_piece(e, 1, -1, 0, t.amount)) flow(s, 0).cut += t.amount;
     }

@@ -112,7 +112,10 @@ RefResult BruteFifo(const Ledger& l, const std::set<uint32_t>& start, const Trac
       const int n = static_cast<int>(c.size());
       for (int j = 0; j < n; ++j) {
         const Transfer& first = l.transfers[c[j]];
-        if (!Followed(first, o) || !start.count(fwd ? first.from : first.to)) continue;
+        if (!Followed(first, o) || !start.count(fwd ? first.from : first.to) ||
+            start.count(fwd ? first.to : first.from)) {
+          continue;  // not from (to) the start set, or inside it
+        }
         ++r.start_amount;
         ++r.edge_flow[c[j]];
         int k = j, depth = 1;

@@ -73,7 +73,7 @@ struct EdgeFlow {
 
 struct TraceResult {
   std::vector<uint32_t> start;       // the start (forward) or target (backward) accounts
-  int64_t start_amount = 0;          // units leaving (forward) / arriving at (backward) the start set
+  int64_t start_amount = 0;          // units leaving (forward) / entering (backward) the start set
   std::vector<AccountFlow> accounts; // ranked: terminal desc, traced desc, name
   std::vector<TracedPath> paths;     // largest first
   std::vector<EdgeFlow> subgraph;    // transfers carrying traced money, in edge order
