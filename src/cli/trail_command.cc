@@ -97,7 +97,8 @@ int RunIngest(const IngestArgs& a) {
     return Fail(Status::InvalidArgument("--sep must be one character or 'tab'"));
   }
   o.default_currency = a.currency;
-  if (o.default_currency.empty() && (o.preset == trail::Preset::kAmlsim || o.preset == trail::Preset::kAmlsimV2)) {
+  if (o.default_currency.empty() && (o.preset == trail::Preset::kAmlsim || o.preset == trail::Preset::kAmlsimV2 ||
+                                     o.preset == trail::Preset::kAmlsimOutputs)) {
     o.default_currency = "USD";
   }
   auto off = ParseOffset(a.tz);
@@ -512,7 +513,7 @@ void RegisterTrailCommands(CLI::App& app) {
   ingest->add_option("--case", ia->case_dir, "Case folder (created when missing)")->required();
   ingest->add_option("files", ia->files, "Ledger files")->required();
   ingest->add_option("--preset", ia->preset, "Column preset")
-      ->check(CLI::IsMember({"none", "amlsim", "amlsim-v2", "bank"}))->capture_default_str();
+      ->check(CLI::IsMember({"none", "amlsim", "amlsim-v2", "amlsim-outputs", "bank"}))->capture_default_str();
   ingest->add_option("--map", ia->map, "Column map: from=..,to=..,amount=..,time=..,currency=..,id=..,reference=..");
   ingest->add_option("--sep", ia->sep, "Field separator (one character or 'tab'; default: guessed)");
   ingest->add_option("--currency", ia->currency, "Currency when the file has no currency column");

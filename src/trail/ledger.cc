@@ -274,9 +274,10 @@ Result<ColumnMap> ColumnMap::Parse(std::string_view text) {
 Result<Preset> ParsePreset(std::string_view name) {
   if (name == "amlsim") return Preset::kAmlsim;
   if (name == "amlsim-v2") return Preset::kAmlsimV2;
+  if (name == "amlsim-outputs") return Preset::kAmlsimOutputs;
   if (name == "bank") return Preset::kBank;
   if (name == "none" || name.empty()) return Preset::kNone;
-  return Status::InvalidArgument("unknown preset '" + std::string(name) + "' (amlsim, amlsim-v2, bank, none)");
+  return Status::InvalidArgument("unknown preset '" + std::string(name) + "' (amlsim, amlsim-v2, amlsim-outputs, bank, none)");
 }
 
 namespace {
@@ -285,6 +286,7 @@ std::string_view PresetName(Preset p) {
   switch (p) {
     case Preset::kAmlsim: return "amlsim";
     case Preset::kAmlsimV2: return "amlsim-v2";
+    case Preset::kAmlsimOutputs: return "amlsim-outputs";
     case Preset::kBank: return "bank";
     case Preset::kNone: break;
   }
@@ -300,6 +302,9 @@ std::map<std::string, std::vector<std::string>> PresetColumns(Preset p) {
     case Preset::kAmlsimV2:
       return {{"id", {"tran_id"}}, {"from", {"orig_acct"}}, {"to", {"bene_acct"}},
               {"amount", {"base_amt"}}, {"time", {"tran_timestamp"}}, {"type", {"tx_type"}}};
+    case Preset::kAmlsimOutputs:  // ACCOUNT_ID pays COUNTER_PARTY_ACCOUNT_NUM at step `start`
+      return {{"id", {"txn_id"}}, {"from", {"account_id"}}, {"to", {"counter_party_account_num"}},
+              {"amount", {"txn_amount_orig"}}, {"time", {"start"}}, {"type", {"txn_source_type_code"}}};
     case Preset::kBank:
       return {{"time", {"date", "transaction date", "txn date", "value date", "posting date"}},
               {"debit", {"debit", "withdrawal", "withdrawals", "paid out", "debit amount"}},

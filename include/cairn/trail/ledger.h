@@ -55,9 +55,11 @@ enum class Preset {
   kNone,       // --map only
   kAmlsim,     // AMLSim transactions.csv: sourceNodeId,targetNodeId,value,time (integer steps)
   kAmlsimV2,   // AMLSim current schema: tran_id,orig_acct,bene_acct,tx_type,base_amt,tran_timestamp
+  kAmlsimOutputs,  // AMLSim's converted outputs (sample/outputs/tx.csv): TXN_ID,ACCOUNT_ID,
+                   // COUNTER_PARTY_ACCOUNT_NUM,TXN_SOURCE_TYPE_CODE,tx_count,TXN_AMOUNT_ORIG,start,end
   kBank,       // bank statement: date, debit, credit, counterparty, reference (+ --account)
 };
-Result<Preset> ParsePreset(std::string_view name);  // "amlsim", "amlsim-v2", "bank", "none"
+Result<Preset> ParsePreset(std::string_view name);  // "amlsim", "amlsim-v2", "amlsim-outputs", "bank", "none"
 
 struct IngestOptions {
   Preset preset = Preset::kNone;
