@@ -1,7 +1,6 @@
 #include "cairn/trail/ledger.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,8 +18,9 @@
 #include <unordered_map>
 #include <utility>
 
+#include "cairn/core/digest.h"
 #include "cairn/core/file.h"
-#include "cairn/core/hex.h"
+#include "cairn/core/text.h"
 #include "cairn/core/time.h"
 #include "cairn/store/case.h"
 #include "cairn/store/database.h"
@@ -679,25 +679,7 @@ Status EnsureTrailSchema(store::Case& c) {
 namespace {
 
 std::string Sha256Hex(std::string_view bytes) {
-  std::array<uint8_t, 32> md{};
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md.data(), &len, EVP_sha256(), nullptr);
-  return ToHex(md);
-}
-
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return Sha256Of({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}).ToHex();
 }
 
 Status ErrnoError(const std::filesystem::path& path, std::string_view what) {
@@ -1085,10 +1067,9 @@ Result<std::string> Write(const std::filesystem::path& path, int64_t file_id, in
 
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError(path, "cannot create ledger segment");
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
+  Sha256Digester md;
   auto put = [&](std::string_view bytes) -> Status {
-    EVP_DigestUpdate(md, bytes.data(), bytes.size());
+    md.Update({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
     while (!bytes.empty()) {
       const ssize_t n = ::write(fd, bytes.data(), std::min<size_t>(bytes.size(), size_t{1} << 30));
       if (n < 0) {
@@ -1108,16 +1089,13 @@ Result<std::string> Write(const std::filesystem::path& path, int64_t file_id, in
   }
   if (st.ok() && ::fsync(fd) != 0) st = ErrnoError(path, "cannot fsync ledger segment");
   if (::close(fd) != 0 && st.ok()) st = ErrnoError(path, "cannot close ledger segment");
-  std::array<uint8_t, 32> digest{};
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(md, digest.data(), &len);
-  EVP_MD_CTX_free(md);
+  const Sha256 digest = md.Finish();
   if (!st.ok()) {
     std::error_code ec;
     std::filesystem::remove(path, ec);
     return st;
   }
-  return ToHex(digest);
+  return digest.ToHex();
 }
 
 Result<SegmentView> SegmentView::Open(const std::filesystem::path& path, uint64_t expected_rows,
@@ -1453,7 +1431,7 @@ Result<IngestReport> IngestFile(store::Case& c, const std::filesystem::path& pat
   }
   CAIRN_RETURN_IF_ERROR(ctx(c.AppendAudit(
       "trail.ingest",
-      "{\"path\":\"" + JsonEscape(path.string()) + "\",\"sha256\":\"" + report.sha256 +
+      "{\"path\":" + JsonQuote(path.string()) + ",\"sha256\":\"" + report.sha256 +
           "\",\"preset\":\"" + std::string(PresetName(options.preset)) + "\",\"rows\":" +
           std::to_string(report.rows) + ",\"duplicates\":" + std::to_string(report.duplicates) +
           ",\"possible_duplicates\":" + std::to_string(report.possible_duplicates) +
