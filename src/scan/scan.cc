@@ -53,11 +53,6 @@ struct EvidenceRef {
   std::string ewf_error;
 };
 
-std::string Actor() {
-  if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
-  return "cairn";
-}
-
 std::pair<std::string, std::string> SplitSpec(const std::string& spec) {
   const size_t at = spec.find('@');
   if (at == std::string::npos) return {spec, ""};
@@ -632,7 +627,7 @@ Result<ScanSummary> StartScan(store::Case& c, const fs::path& library_home, cons
     CAIRN_ASSIGN_OR_RETURN(store::Statement r,
                            c.db().Prepare("INSERT INTO scan_runs(actor, started_utc, cairn_version, "
                                           "options_json, status) VALUES(?,?,?,?,'running')"));
-    CAIRN_RETURN_IF_ERROR(r.BindText(1, Actor()));
+    CAIRN_RETURN_IF_ERROR(r.BindText(1, store::ActorName()));
     CAIRN_RETURN_IF_ERROR(r.BindText(2, UtcNow()));
     CAIRN_RETURN_IF_ERROR(r.BindText(3, CAIRN_VERSION));
     CAIRN_RETURN_IF_ERROR(r.BindText(4, ScanOptionsJson(request.options)));
