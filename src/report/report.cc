@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <vector>
 
 #include "cairn/core/text.h"
 #include "cairn/core/time.h"
@@ -104,10 +105,29 @@ Status WriteFindingsCsv(store::Case& c, const fs::path& out) {
 
 namespace {
 
+// The case's audit log: every command run on it, the chain verdict and the chain head (the newest
+// row's hash), so the report fixes the state of the log it was written from.
+Result<std::string> AuditSectionHtml(store::Case& c) {
+  CAIRN_ASSIGN_OR_RETURN(std::vector<store::AuditEntry> rows, c.ReadAuditLog());
+  const Status verdict = c.VerifyAuditLog();
+  std::string h = "<h2 id=\"audit\">Audit log</h2>\n<p>" + std::to_string(rows.size()) + " rows; chain " +
+                  (verdict.ok() ? std::string("intact") : "<strong>BROKEN</strong>: " + XmlEscape(verdict.ToString())) +
+                  (rows.empty() ? std::string() : "; head <span class=\"h\">" + XmlEscape(rows.back().hash) + "</span>") +
+                  " (<code>cairn audit --case DIR</code> prints and verifies it).</p>\n"
+                  "<table><tr><th>#</th><th>Time (UTC)</th><th>Actor</th><th>Action</th><th>Detail</th></tr>\n";
+  for (const store::AuditEntry& e : rows) {
+    h += "<tr><td>" + std::to_string(e.seq) + "</td><td>" + XmlEscape(e.time_utc) + "</td><td>" +
+         XmlEscape(e.actor) + "</td><td>" + XmlEscape(e.action) + "</td><td class=\"h\">" +
+         XmlEscape(e.detail) + "</td></tr>\n";
+  }
+  return h + "</table>\n";
+}
+
 // report.html: the scan tables (when the case holds a scan), then the network and money sections.
 Status WriteHtml(store::Case& c, const fs::path& out, const Section& network, const Section& money) {
   CAIRN_ASSIGN_OR_RETURN(int64_t scan_version, store::SchemaVersion(c.db(), "scan"));
   store::Database& db = c.db();
+  CAIRN_ASSIGN_OR_RETURN(const std::string audit, AuditSectionHtml(c));
   return WriteAtomically(out, [&](std::ostream& o) -> Status {
     auto h = [](std::string_view s) { return XmlEscape(s); };
     o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -119,10 +139,11 @@ Status WriteHtml(store::Case& c, const fs::path& out, const Section& network, co
     o << "<h1>Cairn case report</h1>\n<p>Case folder: " << h(c.dir().string())
       << "<br>Report written: " << h(UtcNow())
       << "<br>This report contains no images. Every match states its distance and threshold.</p>\n"
-         "<p><a href=\"#hits\">Scan hits</a> · <a href=\"#network\">Network</a> · <a href=\"#money\">Money</a></p>\n";
+         "<p><a href=\"#hits\">Scan hits</a> · <a href=\"#network\">Network</a> · <a href=\"#money\">Money</a>"
+         " · <a href=\"#audit\">Audit log</a></p>\n";
     if (scan_version == 0) {
       o << "<h2 id=\"hits\">Scan</h2>\n<p>No scan in this case (cairn scan).</p>\n" << network.html << money.html
-        << "</body></html>\n";
+        << audit << "</body></html>\n";
       return Status::Ok();
     }
 
@@ -216,7 +237,7 @@ Status WriteHtml(store::Case& c, const fs::path& out, const Section& network, co
             << "</td></tr>\n";
           return Status::Ok();
         }));
-    o << "</table>\n" << network.html << money.html << "</body></html>\n";
+    o << "</table>\n" << network.html << money.html << audit << "</body></html>\n";
     return Status::Ok();
   });
 }

@@ -280,6 +280,25 @@ TEST(Report, SectionsPicturesEscapingAndSameBytes) {
   }
 }
 
+// The report fixes the state of the case's audit log it was written from: every row, the chain
+// verdict and the chain head.
+TEST(Report, AuditLogWithVerdictAndHead) {
+  CaseBuilder b;
+  b.List();
+  ASSERT_NO_FATAL_FAILURE(b.Scan());
+  ASSERT_NO_FATAL_FAILURE(b.Chats());
+  auto rows = b.c->ReadAuditLog();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_GE(rows->size(), 2u);
+  ASSERT_TRUE(WriteReports(*b.c, b.dir / "out").ok());
+  const std::string html = ReadText(b.dir / "out/report.html");
+  EXPECT_NE(html.find("<h2 id=\"audit\">Audit log</h2>\n<p>" + std::to_string(rows->size()) +
+                      " rows; chain intact; head <span class=\"h\">" + rows->back().hash + "</span>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>scan.start</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>net.ingest</td>"), std::string::npos);
+}
+
 TEST(Report, AbsentSectionsSaySo) {
   CaseBuilder b;
   b.List();
