@@ -124,7 +124,8 @@ void RegisterScanCommand(CLI::App& app) {
   auto a = std::make_shared<ScanArgs>();
   CLI::App* cmd = app.add_subcommand(
       "scan",
-      "Scan evidence (folders, files) against hash lists into a case folder: DIR/case.db and\n"
+      "Scan evidence (folders, files, archives, raw/E01 disk images incl. deleted files) against hash\n"
+      "lists into a case folder: DIR/case.db and "
       "DIR/findings.jsonl. Ctrl-C stops after the current batch; --resume continues.\n"
       "Exit status: 0 done, 1 some items failed, 2 usage, 130 interrupted.");
   cmd->add_option("evidence", a->evidence, "Folders or files to scan (read-only)");
