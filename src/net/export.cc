@@ -3,16 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "cairn/core/text.h"
 #include "cairn/net/network.h"
+#include "cairn/net/svg.h"
 #include "cairn/store/database.h"
 #include "net_internal.h"
 
@@ -138,78 +137,6 @@ std::string JsonGraph(const std::vector<Node>& nodes, const std::vector<Edge>& e
   return j.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-// Groups on a circle; a person at the mean of their groups' positions, pulled towards the centre
-// a little and spread by a fixed hash of the id; colour by attributed country (grey: none).
-std::string Svg(const std::vector<Node>& nodes, const std::vector<Edge>& edges) {
-  const double size = 1200, centre = size / 2, radius = size * 0.42;
-  std::map<std::string, std::pair<double, double>> pos;
-  std::vector<const Node*> groups;
-  for (const Node& n : nodes) {
-    if (n.type == "group") groups.push_back(&n);
-  }
-  const double pi = 3.14159265358979323846;
-  for (size_t i = 0; i < groups.size(); ++i) {
-    const double a = 2 * pi * static_cast<double>(i) / static_cast<double>(std::max<size_t>(groups.size(), 1));
-    pos[groups[i]->id] = {centre + radius * std::cos(a), centre + radius * std::sin(a)};
-  }
-  std::map<std::string, std::vector<std::string>> member_of;
-  std::map<std::string, int64_t> weight;
-  for (const Edge& e : edges) {
-    if (e.type == "member_of") member_of[e.source].push_back(e.target);
-  }
-  auto hash = [](std::string_view s) {
-    uint64_t h = 1469598103934665603ull;
-    for (char ch : s) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
-    return h;
-  };
-  std::string people_svg, edge_svg;
-  char buf[256];
-  for (const Node& n : nodes) {
-    if (n.type != "person") continue;
-    auto it = member_of.find(n.id);
-    if (it == member_of.end()) continue;
-    double x = 0, y = 0;
-    for (const std::string& g : it->second) {
-      x += pos[g].first;
-      y += pos[g].second;
-    }
-    x /= static_cast<double>(it->second.size());
-    y /= static_cast<double>(it->second.size());
-    const uint64_t h = hash(n.id);
-    const double pull = it->second.size() > 1 ? 0.75 : 0.85 - static_cast<double>(h % 1000) / 4000.0;
-    const double jitter_a = 2 * pi * static_cast<double>((h >> 10) % 3600) / 3600.0;
-    const double jitter_r = 6 + static_cast<double>((h >> 22) % 40);
-    x = centre + (x - centre) * pull + jitter_r * std::cos(jitter_a);
-    y = centre + (y - centre) * pull + jitter_r * std::sin(jitter_a);
-    pos[n.id] = {x, y};
-    for (const std::string& g : it->second) {
-      std::snprintf(buf, sizeof buf, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x, y, pos[g].first,
-                    pos[g].second);
-      edge_svg += buf;
-    }
-    const uint64_t ch = n.country.empty() ? 0 : hash(n.country);
-    const std::string fill = n.country.empty() ? "#999999" : "hsl(" + std::to_string(ch % 360) + ",65%,45%)";
-    std::snprintf(buf, sizeof buf, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"", x, y,
-                  it->second.size() > 1 ? 4.0 : 2.5);
-    people_svg += buf + fill + "\"><title>" + XmlEscape(n.label) + " " + XmlEscape(n.id.substr(2)) +
-                  (n.country.empty() ? "" : " (" + XmlEscape(n.country) + ", attributed by number)") + "</title></circle>\n";
-  }
-  std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" "
-                  "height=\"1200\" viewBox=\"0 0 1200 1200\" font-family=\"sans-serif\">\n"
-                  "<rect width=\"1200\" height=\"1200\" fill=\"white\"/>\n"
-                  "<g stroke=\"#bbbbbb\" stroke-width=\"0.4\" stroke-opacity=\"0.6\">\n" + edge_svg + "</g>\n<g>\n" +
-                  people_svg + "</g>\n<g>\n";
-  for (const Node* g : groups) {
-    const auto [x, y] = pos[g->id];
-    std::snprintf(buf, sizeof buf, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"#222222\"/>", x - 7, y - 7);
-    o += buf;
-    std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">", x,
-                  y + (y > centre ? 22 : -12));
-    o += buf + XmlEscape(g->label) + "</text>\n";
-  }
-  return o + "</g>\n</svg>\n";
-}
-
 Status WriteFile(const std::filesystem::path& out, const std::string& text) {
   if (out.empty() || out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
@@ -233,7 +160,13 @@ Status ExportGraph(store::Case& c, ExportFormat format, const std::filesystem::p
     case ExportFormat::kGraphMl: return WriteFile(out, GraphMl(nodes, edges));
     case ExportFormat::kGexf: return WriteFile(out, Gexf(nodes, edges));
     case ExportFormat::kJson: return WriteFile(out, JsonGraph(nodes, edges));
-    case ExportFormat::kSvg: return WriteFile(out, Svg(nodes, edges));
+    case ExportFormat::kSvg: {  // the picture of `cairn report`'s network section
+      SummaryOptions so;
+      so.communities = false;
+      CAIRN_ASSIGN_OR_RETURN(Summary summary, Summarize(c, so));
+      CAIRN_ASSIGN_OR_RETURN(NetworkPicture picture, LoadNetworkPicture(c, summary));
+      return WriteFile(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + NetworkSvg(picture));
+    }
     case ExportFormat::kNeo4jCsv: {
       if (out.empty() || out == "-") return Status::InvalidArgument("neo4j-csv needs -o FOLDER");
       std::error_code ec;
