@@ -10,6 +10,7 @@
 #include "cairn/core/text.h"
 #include "cairn/core/time.h"
 #include "cairn/store/database.h"
+#include "section_util.h"
 
 namespace cairn::report {
 namespace {
@@ -33,20 +34,8 @@ Status WriteAtomically(const fs::path& out, const std::function<Status(std::ostr
   return Status::Ok();
 }
 
-// Runs `sql` and calls `row` for each result row.
-Status ForEachRow(store::Database& db, std::string_view sql,
-                  const std::function<Status(store::Statement&)>& row) {
-  CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(sql));
-  for (;;) {
-    CAIRN_ASSIGN_OR_RETURN(bool has, q.Step());
-    if (!has) return Status::Ok();
-    CAIRN_RETURN_IF_ERROR(row(q));
-  }
-}
-
-std::string Text(const store::Statement& q, int col) {
-  return q.ColumnIsNull(col) ? std::string() : std::string(q.ColumnText(col));
-}
+using internal::ForEachRow;
+using internal::Text;
 
 Status RequireScanTables(store::Case& c) {
   CAIRN_ASSIGN_OR_RETURN(int64_t v, store::SchemaVersion(c.db(), "scan"));
