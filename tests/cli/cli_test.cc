@@ -15,35 +15,15 @@
 namespace cairn {
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-};
+using CliRun = testing::ShellRun;
 
 // Runs `cairn ARGS` in `cwd` (stderr discarded) and captures stdout.
 CliRun RunCairn(const std::filesystem::path& cwd, const std::string& args) {
-  const std::string cmd = "cd '" + cwd.string() + "' && '" CAIRN_BINARY "' " + args + " 2>/dev/null";
-  CliRun r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return testing::RunShell("cd '" + cwd.string() + "' && '" CAIRN_BINARY "' " + args + " 2>/dev/null");
 }
 
 void ExpectGolden(const std::string& name, const std::string& actual) {
-  const std::filesystem::path golden = std::filesystem::path(CAIRN_GOLDEN_DIR) / name;
-  if (const char* update = std::getenv("CAIRN_UPDATE_GOLDEN"); update && *update == '1') {
-    testing::WriteFile(golden, actual);
-  }
-  std::ifstream in(golden, std::ios::binary);
-  ASSERT_TRUE(in) << "missing golden file " << golden;
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "golden file " << golden;
+  testing::ExpectGoldenFile(std::filesystem::path(CAIRN_GOLDEN_DIR) / name, actual);
 }
 
 // A deterministic 96x80 RGB gradient with a bright square, written as binary PPM.
@@ -135,13 +115,7 @@ TEST(CliHashsetTest, KilledImportLeavesTheLibraryAsItWas) {
   const std::string cmd = "cd '" + dir.path().string() + "' && ('" CAIRN_BINARY "' hashset " + home +
                           " import big.md5 --name big --version 1 >/dev/null 2>&1 & pid=$!; "
                           "sleep 0.5; kill -9 $pid; wait $pid; echo $?)";
-  const std::string status = [&] {
-    FILE* p = ::popen(cmd.c_str(), "r");
-    char buf[64] = {};
-    const size_t n = std::fread(buf, 1, sizeof buf - 1, p);
-    ::pclose(p);
-    return std::string(buf, n);
-  }();
+  const std::string status = testing::RunShell(cmd).out;
   if (status.rfind("137", 0) != 0) GTEST_SKIP() << "the import finished before the kill (" << status << ")";
   EXPECT_EQ(RunCairn(dir.path(), "hashset " + home + " list --format jsonl").out, before);
   EXPECT_EQ(RunCairn(dir.path(), "hashset " + home + " verify kept").exit_code, 0);
@@ -245,19 +219,6 @@ TEST(CliAuditTest, ListsRowsAndDetectsTampering) {
 namespace cairn {
 namespace {
 
-// Runs a shell command line and returns its exit status.
-int Shell(const std::string& command) {
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string ReadAll(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The case's file system fills up in the middle of a scan (simulated with a file-size limit:
 // every write past it fails, as on a full disk). The scan must stop with an error naming the
 // case database, leave the case consistent, and `--resume` with room again must end with
@@ -284,15 +245,15 @@ TEST(CliScanTest, CaseDiskFillingUpThenResumeGivesTheSameFindings) {
   const std::string limited = "cd '" + dir.path().string() + "' && (trap '' XFSZ; ulimit -f " +
                               std::to_string(whole_size / 2 / 512) + "; exec '" CAIRN_BINARY
                               "' scan ev --case cut --lists fx -q " + home + " 2>err.txt)";
-  EXPECT_EQ(Shell(limited), 1);
-  const std::string err = ReadAll(dir / "err.txt");
+  EXPECT_EQ(testing::RunShell(limited).exit_code, 1);
+  const std::string err = testing::ReadText(dir / "err.txt");
   EXPECT_NE(err.find("cut/case.db"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(dir / "cut/findings.jsonl"));
 
   ASSERT_EQ(RunCairn(dir.path(), "scan --case cut --resume -q " + home).exit_code, 0);
-  const std::string expected = ReadAll(dir / "whole/findings.jsonl");
+  const std::string expected = testing::ReadText(dir / "whole/findings.jsonl");
   EXPECT_EQ(std::count(expected.begin(), expected.end(), '\n'), 150);
-  EXPECT_EQ(ReadAll(dir / "cut/findings.jsonl"), expected);
+  EXPECT_EQ(testing::ReadText(dir / "cut/findings.jsonl"), expected);
 }
 
 }  // namespace

@@ -17,35 +17,15 @@
 namespace cairn {
 namespace {
 
-struct TrailRun {
-  int exit_code = -1;
-  std::string out;
-};
+using TrailRun = testing::ShellRun;
 
-// Runs `cairn ARGS` in `cwd` (stderr discarded) and captures stdout.
+// Runs `cairn trail ARGS` in `cwd` (stderr discarded) and captures stdout.
 TrailRun RunTrail(const std::filesystem::path& cwd, const std::string& args) {
-  const std::string cmd = "cd '" + cwd.string() + "' && '" CAIRN_BINARY "' trail " + args + " 2>/dev/null";
-  TrailRun r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return testing::RunShell("cd '" + cwd.string() + "' && '" CAIRN_BINARY "' trail " + args + " 2>/dev/null");
 }
 
 void ExpectTrailGolden(const std::string& name, const std::string& actual) {
-  const std::filesystem::path golden = std::filesystem::path(CAIRN_GOLDEN_DIR) / name;
-  if (const char* update = std::getenv("CAIRN_UPDATE_GOLDEN"); update && *update == '1') {
-    testing::WriteFile(golden, actual);
-  }
-  std::ifstream in(golden, std::ios::binary);
-  ASSERT_TRUE(in) << "missing golden file " << golden;
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "golden file " << golden;
+  testing::ExpectGoldenFile(std::filesystem::path(CAIRN_GOLDEN_DIR) / name, actual);
 }
 
 // Copies the fixture files into `dir` so paths in the output are relative and stable.

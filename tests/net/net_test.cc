@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
 
@@ -468,11 +466,6 @@ TEST(NetTelegram, AttachmentsBesideTheJsonAreHashedLinkedAndMatched) {
 namespace cairn::net {
 namespace {
 
-std::string ReadFileBytes(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // A video attachment is matched with the vPDQ rule: a benign ffmpeg test pattern is listed by
 // its frames (TEST-FIXTURE list), a rescaled re-encode of it is posted in a group, and the
 // media item carries the list, the entry and both percentages against the thresholds.
@@ -494,7 +487,7 @@ TEST(NetMedia, VideoAttachmentMatchesAVpdqList) {
 
   cairn::testing::WriteFile(dir / "WhatsApp Chat - Gamma.zip",
                             MakeZip({{"_chat.txt", "20/03/2021, 09:00 - +92 300 1234567: VID-001.mp4 (file attached)\n"},
-                                     {"VID-001.mp4", ReadFileBytes(dir / "copy.mp4")}}));
+                                     {"VID-001.mp4", cairn::testing::ReadText(dir / "copy.mp4")}}));
   IngestOptions o;
   o.matcher = std::make_shared<scan::Matcher>(std::vector<std::shared_ptr<const hashset::CompiledList>>{*list},
                                               scan::MatchOptions{});

@@ -31,44 +31,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct ShellRun {
-  int exit_code = -1;
-  std::string out;
-};
-
-ShellRun Sh(const std::string& cmd) {
-  ShellRun r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using testing::ReadText;
+using testing::ShellRun;
 
 ShellRun Cairn(const fs::path& cwd, const fs::path& home, const std::string& args) {
-  return Sh("cd '" + cwd.string() + "' && CAIRN_HOME='" + home.string() + "' '" CAIRN_BINARY "' " +
+  return testing::RunShell("cd '" + cwd.string() + "' && CAIRN_HOME='" + home.string() + "' '" CAIRN_BINARY "' " +
             args + " 2>/dev/null");
 }
 
-std::string ReadText(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void ExpectGolden(const std::string& name, const std::string& actual) {
-  const fs::path golden = fs::path(CAIRN_SCAN_GOLDEN_DIR) / name;
-  if (const char* update = std::getenv("CAIRN_UPDATE_GOLDEN"); update && *update == '1') {
-    fs::create_directories(golden.parent_path());
-    testing::WriteFile(golden, actual);
-  }
-  std::ifstream in(golden, std::ios::binary);
-  ASSERT_TRUE(in) << "missing golden file " << golden;
-  EXPECT_EQ(actual, ReadText(golden)) << "golden file " << golden;
+  testing::ExpectGoldenFile(fs::path(CAIRN_SCAN_GOLDEN_DIR) / name, actual);
 }
 
 // A deterministic w x h RGB gradient with a bright square, as binary PPM; `transpose` swaps axes.
@@ -249,8 +221,8 @@ TEST(ScanCliTest, FindingsReportsAndUntouchedEvidence) {
 
   // JSON-schema check of the VICS export when python3-jsonschema is installed.
   const fs::path schema = fs::path(CAIRN_SOURCE_DIR) / "../shared/data/formats/vics/vics-2.0.lenient.schema.json";
-  if (fs::exists(schema) && Sh("python3 -c 'import jsonschema' 2>/dev/null").exit_code == 0) {
-    const ShellRun v = Sh("python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+  if (fs::exists(schema) && testing::RunShell("python3 -c 'import jsonschema' 2>/dev/null").exit_code == 0) {
+    const ShellRun v = testing::RunShell("python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
                      "json.load(open(sys.argv[2])))' '" + (f.dir / "case/reports/vics-case.json").string() +
                      "' '" + schema.string() + "' 2>&1");
     EXPECT_EQ(v.exit_code, 0) << v.out;
@@ -296,7 +268,7 @@ struct Corpus {
     for (int i = 1; i <= 6; ++i) {
       const std::string cmd = "convert -seed " + std::to_string(i) + " -size 400x300 plasma:fractal '" +
                               (dir / ("img" + std::to_string(i) + ".jpg")).string() + "' 2>/dev/null";
-      if (Sh(cmd).exit_code != 0) return;
+      if (testing::RunShell(cmd).exit_code != 0) return;
     }
     for (int i = 0; i < kFiles; ++i) {
       char name[32];
@@ -412,8 +384,8 @@ TEST(ScanCliTest, ArchivesAndDiskImagesWithDeletedFiles) {
   testing::WriteFile(d / "x.ppm", GradientPpm(0));
   testing::WriteFile(d / "y.ppm", GradientPpm(0, true));
   const std::string q = "cd '" + d.string() + "' && ";
-  if (Sh(q + "zip -q inner.zip x.ppm && zip -q ev2/outer.zip inner.zip 2>/dev/null").exit_code != 0 ||
-      Sh(q + "dd if=/dev/zero of=ev2/disk.img bs=1M count=4 status=none && mkfs.fat ev2/disk.img >/dev/null "
+  if (testing::RunShell(q + "zip -q inner.zip x.ppm && zip -q ev2/outer.zip inner.zip 2>/dev/null").exit_code != 0 ||
+      testing::RunShell(q + "dd if=/dev/zero of=ev2/disk.img bs=1M count=4 status=none && mkfs.fat ev2/disk.img >/dev/null "
              "&& mcopy -i ev2/disk.img y.ppm ::/kept.ppm && mcopy -i ev2/disk.img x.ppm ::/gone.ppm "
              "&& mdel -i ev2/disk.img ::/gone.ppm 2>/dev/null").exit_code != 0) {
     GTEST_SKIP() << "zip, mkfs.fat or mtools missing; skipped";

@@ -28,33 +28,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct ShellRun {
-  int exit_code = -1;
-  std::string out;
-};
-
-ShellRun Sh(const std::string& cmd) {
-  ShellRun r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using testing::ReadText;
+using testing::ShellRun;
 
 ShellRun Cairn(const fs::path& cwd, const fs::path& home, const std::string& args) {
-  return Sh("cd '" + cwd.string() + "' && CAIRN_HOME='" + home.string() + "' '" CAIRN_BINARY "' " +
+  return testing::RunShell("cd '" + cwd.string() + "' && CAIRN_HOME='" + home.string() + "' '" CAIRN_BINARY "' " +
             args + " 2>/dev/null");
-}
-
-std::string ReadText(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::vector<nlohmann::json> JsonLines(const std::string& text) {
@@ -217,12 +196,12 @@ struct VideoCorpus {
   VideoCorpus() {
     fs::create_directories(dir / "evidence" / "clips");
     const std::string ff = "cd '" + dir.path().string() + "' && ffmpeg -nostdin -hide_banner -loglevel error ";
-    if (Sh(ff + "-f lavfi -i testsrc2=size=320x240:rate=25 -t 8 -pix_fmt yuv420p -c:v libx264 orig.mp4")
+    if (testing::RunShell(ff + "-f lavfi -i testsrc2=size=320x240:rate=25 -t 8 -pix_fmt yuv420p -c:v libx264 orig.mp4")
             .exit_code != 0) {
       return;
     }
-    ok = Sh(ff + "-i orig.mp4 -vf scale=240:180 -c:v libx264 -crf 30 evidence/clips/copy.mp4").exit_code == 0 &&
-         Sh(ff + "-f lavfi -i mandelbrot=size=320x240:rate=25 -t 8 -pix_fmt yuv420p -c:v libx264 "
+    ok = testing::RunShell(ff + "-i orig.mp4 -vf scale=240:180 -c:v libx264 -crf 30 evidence/clips/copy.mp4").exit_code == 0 &&
+         testing::RunShell(ff + "-f lavfi -i mandelbrot=size=320x240:rate=25 -t 8 -pix_fmt yuv420p -c:v libx264 "
                  "evidence/other.mp4").exit_code == 0;
     const std::string orig = ReadText(dir / "orig.mp4");
     testing::WriteFile(dir / "evidence" / "broken.mp4", orig.substr(0, orig.size() / 10));
@@ -263,7 +242,7 @@ TEST(VideoHasherTest, FileAndBytesGiveTheSameFramesAndTheFileIsNotTouched) {
   EXPECT_EQ(st.st_atim.tv_sec, 1000000000);  // O_NOATIME read and mapping (we own the file)
   EXPECT_EQ(st.st_mtim.tv_sec, 1000000000);
   // Audio only (an M4A is ISO-BMFF, sniffed video/mp4): no frames and no error.
-  ASSERT_EQ(Sh("cd '" + c.dir.path().string() + "' && ffmpeg -nostdin -hide_banner -loglevel error "
+  ASSERT_EQ(testing::RunShell("cd '" + c.dir.path().string() + "' && ffmpeg -nostdin -hide_banner -loglevel error "
                "-f lavfi -i sine=frequency=440:duration=2 -c:a aac voice.m4a").exit_code, 0);
   const FileHashRecord audio = hasher.HashFile(c.dir / "voice.m4a");
   EXPECT_EQ(audio.media_type, media::MediaType::kMp4);
@@ -303,7 +282,7 @@ TEST(VideoScanTest, ReencodedCopyMatchesByVpdqUnrelatedDoesNotCorruptIsAnError) 
   ASSERT_EQ(Cairn(c.dir.path(), c.home, "hash -q --vpdq-dir copy-vpdq evidence/clips/copy.mp4").exit_code, 0);
   const auto by_lines = JsonLines(Cairn(c.dir.path(), c.home,
                                         "match --lists video-fixture --vpdq copy-vpdq/" +
-                                            Sh("cd '" + c.dir.path().string() + "' && ls copy-vpdq").out.substr(0, 69)).out);
+                                            testing::RunShell("cd '" + c.dir.path().string() + "' && ls copy-vpdq").out.substr(0, 69)).out);
   ASSERT_EQ(by_lines.size(), 1u);
   EXPECT_EQ(by_lines[0]["vpdq"], by_file[0]["vpdq"]);
   EXPECT_EQ(by_lines[0]["distance"], by_file[0]["distance"]);

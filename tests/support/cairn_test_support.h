@@ -1,13 +1,18 @@
 // Helpers for Cairn's GoogleTest suites: where ../shared/data is (tests that need it skip with a
-// visible message when it is missing, and never write there), and scratch folders.
+// visible message when it is missing, and never write there), scratch folders, running shell
+// commands (the `cairn` binary in end-to-end tests) and golden files.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <random>
 #include <string>
 #include <string_view>
@@ -59,6 +64,41 @@ inline void WriteFile(const std::filesystem::path& p, std::string_view bytes) {
 inline std::vector<uint8_t> ReadFileBytes(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline std::string ReadText(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A shell command's exit status (-1 when it did not exit normally) and standard output.
+struct ShellRun {
+  int exit_code = -1;
+  std::string out;
+};
+
+inline ShellRun RunShell(const std::string& command) {
+  ShellRun r;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// Compares `actual` with the golden file (rewritten first when CAIRN_UPDATE_GOLDEN=1, after an
+// intended change: read the diff before committing it).
+inline void ExpectGoldenFile(const std::filesystem::path& golden, const std::string& actual) {
+  if (const char* update = std::getenv("CAIRN_UPDATE_GOLDEN"); update && *update == '1') {
+    WriteFile(golden, actual);
+  }
+  ASSERT_TRUE(std::filesystem::exists(golden)) << "missing golden file " << golden;
+  EXPECT_EQ(actual, ReadText(golden)) << "golden file " << golden;
 }
 
 }  // namespace cairn::testing
