@@ -6,13 +6,18 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "cairn/core/digest.h"
 #include "cairn/core/file.h"
@@ -120,9 +125,80 @@ EvidenceRef DescribeEvidence(const fs::path& given) {
 struct Task {
   size_t evidence = 0;  // index into the evidence vector
   evidence::Item item;  // without its bytes
-  // Items read from inside a container (archive member, file in a disk image) are hashed while
-  // the source visits them (their bytes live only during the visit); local files in a worker.
+  // Items read from inside a container (archive member, file in a disk image) are hashed by the
+  // MemberHashPool while the source is walked (their bytes live only until then); local files in
+  // a worker.
   std::optional<FileHashRecord> pre;
+};
+
+// Members of archives and files inside disk images arrive as bytes while a source is walked, one
+// at a time on the walking thread. They are hashed on `jobs` threads while the walk goes on (the
+// walk only waits when `jobs` members are already in flight, so memory stays bounded by the
+// largest members), and each result goes to the task it belongs to once the walk has finished.
+class MemberHashPool {
+ public:
+  MemberHashPool(int jobs, const HashOptions& options) {
+    for (int w = 0; w < jobs; ++w) {
+      workers_.emplace_back([this, options] {
+        FileHasher hasher(options);
+        for (;;) {
+          Job job;
+          {
+            std::unique_lock lock(mu_);
+            ready_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+            if (queue_.empty()) return;
+            job = std::move(queue_.front());
+            queue_.pop_front();
+          }
+          FileHashRecord record = hasher.HashBytes(job.forensic_path, job.bytes);
+          std::lock_guard lock(mu_);
+          done_.emplace_back(job.task, std::move(record));
+          --in_flight_;
+          room_.notify_one();
+        }
+      });
+    }
+    max_in_flight_ = static_cast<size_t>(jobs);
+  }
+  ~MemberHashPool() { Finish(); }
+
+  // Queues one member's bytes for the task at index `task` (blocks while the pool is full).
+  void Submit(size_t task, const std::string& forensic_path, std::span<const uint8_t> bytes) {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return in_flight_ < max_in_flight_; });
+    ++in_flight_;
+    queue_.push_back(Job{task, forensic_path, std::vector<uint8_t>(bytes.begin(), bytes.end())});
+    ready_.notify_one();
+  }
+
+  // Waits for every queued member and gives each task its record.
+  void Finish(std::vector<Task>* tasks = nullptr) {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+    }
+    ready_.notify_all();
+    for (std::thread& t : workers_) {
+      if (t.joinable()) t.join();
+    }
+    if (tasks == nullptr) return;
+    for (auto& [task, record] : done_) (*tasks)[task].pre = std::move(record);
+    done_.clear();
+  }
+
+ private:
+  struct Job {
+    size_t task = 0;
+    std::string forensic_path;
+    std::vector<uint8_t> bytes;
+  };
+  std::mutex mu_;
+  std::condition_variable ready_, room_;
+  std::deque<Job> queue_;                                  // guarded by mu_
+  std::vector<std::pair<size_t, FileHashRecord>> done_;    // guarded by mu_
+  size_t in_flight_ = 0, max_in_flight_ = 1;               // guarded by mu_
+  bool closed_ = false;                                    // guarded by mu_
+  std::vector<std::thread> workers_;
 };
 
 struct Out {
@@ -476,9 +552,9 @@ Result<ScanSummary> RunItems(store::Case& c, int64_t run_id, const std::vector<E
   std::vector<std::unique_ptr<FileHasher>> hashers;
   for (int w = 0; w < jobs; ++w) hashers.push_back(std::make_unique<FileHasher>(ho));
 
-  // Enumerate (metadata only; container members hashed now, their bytes are not kept).
+  // Enumerate (metadata only; container members hashed meanwhile, their bytes are not kept).
   std::vector<Task> tasks;
-  FileHasher member_hasher(ho);
+  MemberHashPool member_hashers(jobs, ho);
   for (size_t i = 0; i < evidence.size(); ++i) {
     const EvidenceRef& ev = evidence[i];
     auto is_recorded = [&](std::string_view fp) { return recorded.count({ev.id, std::string(fp)}) != 0; };
@@ -497,10 +573,9 @@ Result<ScanSummary> RunItems(store::Case& c, int64_t run_id, const std::vector<E
             return;
           }
           Task t{i, item, std::nullopt};
-          if (item.kind == evidence::Item::Kind::kFile && item.local_path.empty()) {
-            t.pre = member_hasher.HashBytes(item.forensic_path, bytes);
-          }
+          const bool member = item.kind == evidence::Item::Kind::kFile && item.local_path.empty();
           tasks.push_back(std::move(t));
+          if (member) member_hashers.Submit(tasks.size() - 1, item.forensic_path, bytes);
         });
     if (!visited.ok() && visited.code() != StatusCode::kCancelled && !is_recorded(ev.label)) {
       evidence::Item err;
@@ -510,6 +585,8 @@ Result<ScanSummary> RunItems(store::Case& c, int64_t run_id, const std::vector<E
       tasks.push_back(Task{i, std::move(err), std::nullopt});
     }
   }
+
+  member_hashers.Finish(&tasks);
 
   Recorder rec(c, run_id);
   CAIRN_RETURN_IF_ERROR(rec.Prepare());

@@ -408,5 +408,40 @@ TEST(ScanCliTest, ArchivesAndDiskImagesWithDeletedFiles) {
   EXPECT_NE(ReadText(d / "c2/reports/dfxml.xml").find("<cairn:deleted>true</cairn:deleted>"), std::string::npos);
 }
 
+// Archive members are hashed on the worker threads while the archive is walked: the findings
+// do not depend on how many there are, and every listed member is found once.
+TEST(ScanCliTest, ArchiveMembersGiveTheSameFindingsWithAnyJobs) {
+  Fixture f;
+  const fs::path d = f.dir.path();
+  fs::create_directories(d / "members");
+  fs::create_directories(d / "ev3");
+  std::string listed;
+  for (int i = 0; i < 80; ++i) {
+    std::string bytes = "member ";
+    bytes.append(std::to_string(i)).append(static_cast<size_t>(1000 + 37 * i), static_cast<char>('a' + i % 26));
+    testing::WriteFile(d / "members" / ("m" + std::to_string(i).append(".bin")), bytes);
+    if (i % 7 == 0) {  // TEST-FIXTURE list
+      listed += DigestBytes({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}).md5.ToHex() + "  m\n";
+    }
+  }
+  testing::WriteFile(d / "members/x.ppm", GradientPpm(0));  // also one image, matched by PDQ
+  testing::WriteFile(d / "members.md5", listed);
+  if (testing::RunShell("cd '" + d.string() + "' && zip -q -r ev3/many.zip members 2>/dev/null").exit_code != 0) {
+    GTEST_SKIP() << "zip missing; skipped";
+  }
+  ASSERT_EQ(Cairn(d, f.home, "hashset import members.md5 --name members --version 1").exit_code, 0);
+  ASSERT_EQ(Cairn(d, f.home, "scan ev3 --case one --lists members,test-fixture-pdq -j 1 -q").exit_code, 0);
+  ASSERT_EQ(Cairn(d, f.home, "scan ev3 --case four --lists members,test-fixture-pdq -j 4 -q").exit_code, 0);
+  const std::string one = ReadText(d / "one/findings.jsonl");
+  EXPECT_EQ(ReadText(d / "four/findings.jsonl"), one);
+  size_t md5_hits = 0, pdq_hits = 0;
+  for (const auto& j : JsonLines(one)) {
+    md5_hits += j["rule"] == "md5";
+    pdq_hits += j["rule"] == "pdq" && j["forensic_path"] == "ev3/many.zip/members/x.ppm";
+  }
+  EXPECT_EQ(md5_hits, 12u);  // members 0, 7, ..., 77
+  EXPECT_EQ(pdq_hits, 1u);
+}
+
 }  // namespace
 }  // namespace cairn
