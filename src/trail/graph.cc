@@ -156,32 +156,9 @@ Result<LedgerGraph> LedgerGraph::Load(store::Case& c, std::string_view currency)
   auto account = [&](int64_t id) -> uint32_t {
     return (id >= 0 && static_cast<size_t>(id) < index.size()) ? index[static_cast<size_t>(id)] : UINT32_MAX;
   };
-  struct SegmentFile {
-    int64_t file_id;
-    std::string name, sha256;
-    uint64_t rows;
-    int64_t first_tx_id;
-  };
-  std::vector<SegmentFile> segments;
+  CAIRN_ASSIGN_OR_RETURN(const std::vector<segment::StoredFile> files, segment::ReadStoredFiles(db));
   uint64_t total_rows = 0;
-  {
-    CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
-        "SELECT file_id, segment, coalesce(segment_sha256, ''), rows, coalesce(first_tx_id, 0) "
-        "FROM trail_files ORDER BY file_id"));
-    while (true) {
-      CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      total_rows += static_cast<uint64_t>(std::max<int64_t>(0, q.ColumnInt(3)));
-      if (q.ColumnIsNull(1)) continue;
-      SegmentFile f{q.ColumnInt(0), std::string(q.ColumnText(1)), std::string(q.ColumnText(2)),
-                    static_cast<uint64_t>(std::max<int64_t>(0, q.ColumnInt(3))), q.ColumnInt(4)};
-      if (f.name.empty() || f.name.find('/') != std::string::npos || f.name[0] == '.') {
-        return Status::Corrupt(c.dir().string() + ": trail_files " + std::to_string(f.file_id) +
-                               " names segment '" + f.name + "'");
-      }
-      segments.push_back(std::move(f));
-    }
-  }
+  for (const segment::StoredFile& f : files) total_rows += f.rows;
   auto unknown_account = [&](int64_t tx_id) {
     return Status::Corrupt(c.dir().string() + ": transaction " + std::to_string(tx_id) +
                            " names an unknown account");
@@ -207,9 +184,10 @@ Result<LedgerGraph> LedgerGraph::Load(store::Case& c, std::string_view currency)
       transfers.push_back(t);
     }
   }
-  for (const SegmentFile& f : segments) {  // v2 files: ledger segments
+  for (const segment::StoredFile& f : files) {  // v2 files: ledger segments
+    if (!f.has_segment) continue;
     CAIRN_ASSIGN_OR_RETURN(segment::SegmentView v, segment::SegmentView::Open(
-        c.dir() / "trail" / f.name, f.rows, f.first_tx_id, f.sha256));
+        c.dir() / "trail" / f.segment, f.rows, f.first_tx_id, f.sha256));
     const auto& currencies = v.currencies();
     const auto it = std::find(currencies.begin(), currencies.end(), chosen);
     if (it == currencies.end()) continue;

@@ -1098,6 +1098,29 @@ Result<std::string> Write(const std::filesystem::path& path, int64_t file_id, in
   return digest.ToHex();
 }
 
+Result<std::vector<StoredFile>> ReadStoredFiles(store::Database& db) {
+  CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
+      "SELECT file_id, segment, coalesce(segment_sha256, ''), rows, coalesce(first_tx_id, 0) "
+      "FROM trail_files ORDER BY file_id"));
+  std::vector<StoredFile> files;
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    StoredFile& f = files.emplace_back();
+    f.file_id = q.ColumnInt(0);
+    f.has_segment = !q.ColumnIsNull(1);
+    f.segment = std::string(q.ColumnText(1));
+    f.sha256 = std::string(q.ColumnText(2));
+    f.rows = static_cast<uint64_t>(std::max<int64_t>(0, q.ColumnInt(3)));
+    f.first_tx_id = q.ColumnInt(4);
+    if (f.has_segment && (f.segment.empty() || f.segment.find('/') != std::string::npos || f.segment[0] == '.')) {
+      return Status::Corrupt(db.path().string() + ": trail_files " + std::to_string(f.file_id) +
+                             " names segment '" + f.segment + "'");
+    }
+  }
+  return files;
+}
+
 Result<SegmentView> SegmentView::Open(const std::filesystem::path& path, uint64_t expected_rows,
                                       int64_t expected_first_tx_id, std::string_view verify_sha256) {
   auto corrupt = [&](std::string_view why) {
@@ -1468,31 +1491,8 @@ Status ForEachTransaction(store::Case& c,
     }
     return std::string_view(names[static_cast<size_t>(id)]);
   };
-  struct File {
-    int64_t file_id;
-    bool has_segment;
-    std::string segment, sha256;
-    uint64_t rows;
-    int64_t first_tx_id;
-  };
-  std::vector<File> files;
-  {
-    CAIRN_ASSIGN_OR_RETURN(store::Statement q, db.Prepare(
-        "SELECT file_id, segment, coalesce(segment_sha256, ''), rows, coalesce(first_tx_id, 0) "
-        "FROM trail_files ORDER BY file_id"));
-    while (true) {
-      CAIRN_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
-      files.push_back({q.ColumnInt(0), !q.ColumnIsNull(1), std::string(q.ColumnText(1)),
-                       std::string(q.ColumnText(2)), static_cast<uint64_t>(std::max<int64_t>(0, q.ColumnInt(3))),
-                       q.ColumnInt(4)});
-      const std::string& seg = files.back().segment;
-      if (files.back().has_segment && (seg.empty() || seg.find('/') != std::string::npos || seg[0] == '.')) {
-        return Status::Corrupt(db.path().string() + ": trail_files names segment '" + seg + "'");
-      }
-    }
-  }
-  for (const File& f : files) {
+  CAIRN_ASSIGN_OR_RETURN(const std::vector<segment::StoredFile> files, segment::ReadStoredFiles(db));
+  for (const segment::StoredFile& f : files) {
     StoredTransaction t;
     t.file_id = f.file_id;
     if (!f.has_segment) {

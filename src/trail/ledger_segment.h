@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cairn/core/status.h"
+#include "cairn/store/database.h"
 
 namespace cairn::trail::segment {
 
@@ -112,6 +113,19 @@ struct Columns {
 // Writes `columns` to `path` (created exclusively), fsyncs it and returns its SHA-256 (hex).
 Result<std::string> Write(const std::filesystem::path& path, int64_t file_id, int64_t first_tx_id,
                           const Columns& columns);
+
+// One row of trail_files: how many rows the file holds and, for files ingested since schema v2,
+// the segment that holds them (files of v1 keep their rows in trail_transactions).
+struct StoredFile {
+  int64_t file_id = 0;
+  bool has_segment = false;
+  std::string segment, sha256;  // file name under DIR/trail/, and its SHA-256 (hex)
+  uint64_t rows = 0;
+  int64_t first_tx_id = 0;
+};
+
+// Every trail_files row in file order. kCorrupt when a segment name could leave DIR/trail/.
+Result<std::vector<StoredFile>> ReadStoredFiles(store::Database& db);
 
 // A read-only mapping of a segment, checked against what case.db says about it.
 class SegmentView {
