@@ -1,7 +1,5 @@
 // WhatsApp .zip exports: the chat member is found, attachments are listed, streamed to the
 // visitor with their exact bytes, and linked to the messages that name them.
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,34 +9,14 @@
 
 #include "cairn/chat/whatsapp.h"
 #include "cairn_test_support.h"
+#include "cairn_zip_writer.h"
 
 namespace cairn::chat {
 namespace {
 
-std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& members) {
-  std::vector<char> buf(1 << 20);
-  size_t used = 0;
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  EXPECT_EQ(archive_write_open_memory(a, buf.data(), buf.size(), &used), ARCHIVE_OK);
-  for (const auto& [name, bytes] : members) {
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK);
-    EXPECT_EQ(archive_write_data(a, bytes.data(), bytes.size()), static_cast<la_ssize_t>(bytes.size()));
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-  return std::string(buf.data(), used);
-}
-
 TEST(WhatsAppZip, IosExportWithAttachments) {
   const std::string photo = std::string("\xFF\xD8\xFF\xE0 not really a jpeg", 22);
-  const std::string zip = MakeZip({
+  const std::string zip = cairn::testing::MakeZip({
       {"00000012-PHOTO-2020-01-13-09-01-00.jpg", photo},
       {"_chat.txt",
        "[13/01/2020, 09:00:00] Bob: hello\n"
@@ -79,7 +57,7 @@ TEST(WhatsAppZip, IosExportWithAttachments) {
 }
 
 TEST(WhatsAppZip, AndroidExportInMemoryAndVisitorErrorsStopTheRead) {
-  const std::string zip = MakeZip({
+  const std::string zip = cairn::testing::MakeZip({
       {"WhatsApp Chat with Ann.txt", "13/01/2020, 10:00 - Ann: IMG-20200113-WA0001.jpg (file attached)\n"},
       {"IMG-20200113-WA0001.jpg", "pixels"},
   });
@@ -106,16 +84,16 @@ TEST(WhatsAppZip, AndroidExportInMemoryAndVisitorErrorsStopTheRead) {
 }
 
 TEST(WhatsAppZip, BrokenOrChatlessArchives) {
-  const std::string no_chat = MakeZip({{"a.jpg", "x"}});
+  const std::string no_chat = cairn::testing::MakeZip({{"a.jpg", "x"}});
   EXPECT_EQ(ParseWhatsAppZip({reinterpret_cast<const uint8_t*>(no_chat.data()), no_chat.size()}).status().code(),
             StatusCode::kCorrupt);
-  std::string truncated = MakeZip({{"_chat.txt", std::string(5000, 'a')}});
+  std::string truncated = cairn::testing::MakeZip({{"_chat.txt", std::string(5000, 'a')}});
   truncated.resize(truncated.size() / 2);
   Result<Chat> r = ParseWhatsAppZip({reinterpret_cast<const uint8_t*>(truncated.data()), truncated.size()});
   EXPECT_FALSE(r.ok());
   WhatsAppOptions small;
   small.max_text_bytes = 10;
-  const std::string big = MakeZip({{"_chat.txt", std::string(100, 'a')}});
+  const std::string big = cairn::testing::MakeZip({{"_chat.txt", std::string(100, 'a')}});
   EXPECT_EQ(ParseWhatsAppZip({reinterpret_cast<const uint8_t*>(big.data()), big.size()}, small).status().code(),
             StatusCode::kLimitExceeded);
 }

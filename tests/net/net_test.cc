@@ -1,5 +1,3 @@
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -12,6 +10,7 @@
 #include "cairn/store/case.h"
 #include "cairn/video/vpdq.h"
 #include "cairn_test_support.h"
+#include "cairn_zip_writer.h"
 #include "synthetic_exports.h"
 
 namespace cairn::net {
@@ -281,37 +280,15 @@ TEST(NetFixtures, SharedChatExportsIngest) {
 namespace cairn::net {
 namespace {
 
-std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& members) {
-  std::string buf(1 << 20, '\0');
-  size_t used = 0;
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  EXPECT_EQ(archive_write_open_memory(a, buf.data(), buf.size(), &used), ARCHIVE_OK);
-  for (const auto& [name, bytes] : members) {
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK);
-    EXPECT_EQ(archive_write_data(a, bytes.data(), bytes.size()), static_cast<la_ssize_t>(bytes.size()));
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-  buf.resize(used);
-  return buf;
-}
-
 TEST(NetMedia, SameBytesInTwoGroupsLinkThemAndMatchAList) {
   cairn::testing::TempDir dir;
   const std::string bytes = "benign synthetic attachment bytes, not an image";
   cairn::testing::WriteFile(dir / "WhatsApp Chat - Alpha.zip",
-                            MakeZip({{"_chat.txt", "20/03/2021, 09:00 - +92 300 1234567: IMG-001.jpg (file attached)\n"
+                            cairn::testing::MakeZip({{"_chat.txt", "20/03/2021, 09:00 - +92 300 1234567: IMG-001.jpg (file attached)\n"
                                                    "20/03/2021, 09:01 - +1 613-555-0123: hi\n"},
                                      {"IMG-001.jpg", bytes}}));
   cairn::testing::WriteFile(dir / "WhatsApp Chat - Beta.zip",
-                            MakeZip({{"_chat.txt", "21/03/2021, 10:00 - +1 613-555-0123: IMG-777.jpg (file attached)\n"},
+                            cairn::testing::MakeZip({{"_chat.txt", "21/03/2021, 10:00 - +1 613-555-0123: IMG-777.jpg (file attached)\n"},
                                      {"IMG-777.jpg", bytes}}));
   // A hash list holding the attachment's MD5.
   const Md5 md5 = DigestBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size())).md5;
@@ -405,7 +382,7 @@ TEST(NetTelegram, AttachmentsBesideTheJsonAreHashedLinkedAndMatched) {
 ]})J");
   // The same image in a WhatsApp zip, posted later by someone else.
   cairn::testing::WriteFile(dir / "WhatsApp Chat - Beta.zip",
-                            MakeZip({{"_chat.txt", "02/01/2024, 09:00 - +92 300 1234567: IMG-777.jpg (file attached)\n"},
+                            cairn::testing::MakeZip({{"_chat.txt", "02/01/2024, 09:00 - +92 300 1234567: IMG-777.jpg (file attached)\n"},
                                      {"IMG-777.jpg", image}}));
   // A list holding the file's MD5.
   const Md5 md5 = DigestBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(notes.data()), notes.size())).md5;
@@ -486,7 +463,7 @@ TEST(NetMedia, VideoAttachmentMatchesAVpdqList) {
   ASSERT_TRUE(list.ok()) << list.status().ToString();
 
   cairn::testing::WriteFile(dir / "WhatsApp Chat - Gamma.zip",
-                            MakeZip({{"_chat.txt", "20/03/2021, 09:00 - +92 300 1234567: VID-001.mp4 (file attached)\n"},
+                            cairn::testing::MakeZip({{"_chat.txt", "20/03/2021, 09:00 - +92 300 1234567: VID-001.mp4 (file attached)\n"},
                                      {"VID-001.mp4", cairn::testing::ReadText(dir / "copy.mp4")}}));
   IngestOptions o;
   o.matcher = std::make_shared<scan::Matcher>(std::vector<std::shared_ptr<const hashset::CompiledList>>{*list},

@@ -4,8 +4,6 @@
 // money sections, every SVG must be well-formed XML (expat), nothing may be an image, a data: URI
 // or a script, and two runs give the same bytes. Also: absent sections, a no-scan case, several
 // currencies, and the network picture at 50 groups × 5,000 people.
-#include <archive.h>
-#include <archive_entry.h>
 #include <expat.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -35,6 +33,7 @@
 #include "cairn/trail/svg.h"
 #include "cairn/trail/trace.h"
 #include "cairn_test_support.h"
+#include "cairn_zip_writer.h"
 #include "synthetic_exports.h"
 
 namespace cairn::report {
@@ -47,34 +46,7 @@ using cairn::testing::WriteFile;
 constexpr std::string_view kAttachment = "benign synthetic attachment bytes, not an image";
 constexpr std::string_view kHostile = "<script>alert(1)</script>";
 
-std::string ReadText(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& members) {
-  std::string buf(1 << 20, '\0');
-  size_t used = 0;
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  EXPECT_EQ(archive_write_open_memory(a, buf.data(), buf.size(), &used), ARCHIVE_OK);
-  for (const auto& [name, bytes] : members) {
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK);
-    EXPECT_EQ(archive_write_data(a, bytes.data(), bytes.size()), static_cast<la_ssize_t>(bytes.size()));
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-  buf.resize(used);
-  return buf;
-}
+using cairn::testing::ReadText;
 
 // Empty when `xml` is a well-formed XML document, else expat's error and line.
 std::string XmlError(const std::string& xml) {
@@ -156,13 +128,13 @@ struct CaseBuilder {
   void Chats(bool with_list = true) {
     const std::string hostile(kHostile);
     WriteFile(dir / "WhatsApp Chat - <i>Alpha & co.zip",
-              MakeZip({{"_chat.txt",
+              cairn::testing::MakeZip({{"_chat.txt",
                         "20/03/2021, 09:00 - +92 300 1234567: IMG-001.jpg (file attached)\n"
                         "20/03/2021, 09:01 - +1 613-555-0123: hi\n"
                         "20/03/2021, 09:02 - " + hostile + ": see https://mega.nz/file/abc\n"},
                        {"IMG-001.jpg", std::string(kAttachment)}}));
     WriteFile(dir / "WhatsApp Chat - Beta.zip",
-              MakeZip({{"_chat.txt", "21/03/2021, 10:00 - +1 613-555-0123: IMG-777.jpg (file attached)\n"
+              cairn::testing::MakeZip({{"_chat.txt", "21/03/2021, 10:00 - +1 613-555-0123: IMG-777.jpg (file attached)\n"
                                      "21/03/2021, 10:05 - +44 7400 123456: ok\n"},
                        {"IMG-777.jpg", std::string(kAttachment)}}));
     net::IngestOptions o;
