@@ -30,15 +30,7 @@ struct Edge {
 };
 
 Status Load(store::Database& db, std::vector<Node>& nodes, std::vector<Edge>& edges) {
-  auto q = [&](std::string_view sql, auto&& row) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
-    for (;;) {
-      CAIRN_ASSIGN_OR_RETURN(bool has, st.Step());
-      if (!has) break;
-      row(st);
-    }
-    return Status::Ok();
-  };
+  auto q = [&](std::string_view sql, auto&& row) { return store::ForEachRow(db, sql, row); };
   auto t = [](const Statement& st, int c) { return std::string(st.ColumnText(c)); };
   auto time = [](const Statement& st, int c, int z) {
     return st.ColumnIsNull(c) ? std::string() : FormatStoredTime(st.ColumnInt(c), st.ColumnInt(z) != 0);

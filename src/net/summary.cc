@@ -26,17 +26,7 @@ namespace {
 using store::Statement;
 using Json = nlohmann::ordered_json;
 
-// Runs `sql` and calls row(stmt) for every row.
-template <typename F>
-Status Query(store::Database& db, std::string_view sql, F&& row) {
-  CAIRN_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
-  for (;;) {
-    CAIRN_ASSIGN_OR_RETURN(bool has, st.Step());
-    if (!has) break;
-    row(st);
-  }
-  return Status::Ok();
-}
+using store::ForEachRow;
 
 std::string Text(const Statement& st, int col) { return std::string(st.ColumnText(col)); }
 uint64_t U(const Statement& st, int col) { return static_cast<uint64_t>(st.ColumnInt(col)); }
@@ -123,7 +113,7 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
   CAIRN_RETURN_IF_ERROR(EnsureSchema(c));
   store::Database& db = c.db();
   Summary s;
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT (SELECT count(*) FROM net_chats), (SELECT count(*) FROM net_people),"
       " (SELECT count(*) FROM net_people WHERE weak=1), (SELECT count(*) FROM net_messages),"
       " (SELECT count(*) FROM net_messages WHERE kind='media'), (SELECT count(*) FROM net_links),"
@@ -138,7 +128,7 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
         s.links = U(st, 5);
         s.people_with_country = U(st, 6);
       }));
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT attachment_status, count(*) FROM net_messages WHERE kind='media' GROUP BY attachment_status",
       [&](const Statement& st) {
         const std::string status = Text(st, 0);
@@ -149,7 +139,7 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
   // Groups.
   std::map<int64_t, size_t> group_index;
   // Message counts and active period of every chat in one pass over the messages.
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "WITH mc AS (SELECT chat_id, sum(kind<>'system') AS messages, sum(kind='media') AS media,"
       " min(time) AS first, max(time) AS last, max(zone_known) AS zone FROM net_messages GROUP BY chat_id)"
       " SELECT c.chat_id, c.title, c.platform, c.source,"
@@ -175,7 +165,7 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
         group_index[g.chat_id] = s.group_list.size();
         s.group_list.push_back(std::move(g));
       }));
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT m.chat_id, p.region, p.country, count(*) FROM net_memberships m JOIN net_people p USING(person_id)"
       " WHERE p.country<>'' GROUP BY m.chat_id, p.region ORDER BY m.chat_id, count(*) DESC, p.country",
       [&](const Statement& st) {
@@ -184,7 +174,7 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
         s.group_list[it->second].countries.push_back({Text(st, 1), Text(st, 2), U(st, 3)});
       }));
   // Countries attributed by number.
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT region, country, count(*) FROM net_people WHERE country<>'' GROUP BY region"
       " ORDER BY count(*) DESC, country",
       [&](const Statement& st) { s.countries.push_back({Text(st, 0), Text(st, 1), U(st, 2)}); }));
@@ -195,26 +185,26 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
     x.person_id = Text(st, 0);
     return x;
   };
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT person_id, count(*), count(DISTINCT chat_id) FROM net_messages WHERE kind='media' AND person_id IS NOT NULL"
       " GROUP BY person_id",
       [&](const Statement& st) { d(st).media_posted = U(st, 1); }));
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT first_person, count(*) FROM net_media WHERE first_person IS NOT NULL GROUP BY first_person",
       [&](const Statement& st) { d(st).first_posts = U(st, 1); }));
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT m.person_id, count(*) FROM net_messages m JOIN net_media x USING(media_id)"
       " WHERE x.known_hits<>'' AND m.person_id IS NOT NULL GROUP BY m.person_id",
       [&](const Statement& st) { d(st).known_hits = U(st, 1); }));
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT person_id, count(*) FROM net_links WHERE person_id IS NOT NULL GROUP BY person_id",
       [&](const Statement& st) { d(st).links_shared = U(st, 1); }));
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT person_id, count(DISTINCT chat_id) FROM ("
       " SELECT person_id, chat_id FROM net_messages WHERE kind='media' AND person_id IS NOT NULL"
       " UNION SELECT person_id, chat_id FROM net_links WHERE person_id IS NOT NULL) GROUP BY person_id",
       [&](const Statement& st) { d(st).groups_reached = U(st, 1); }));
-  CAIRN_RETURN_IF_ERROR(Query(db, "SELECT person_id, display_name, country FROM net_people",
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db, "SELECT person_id, display_name, country FROM net_people",
       [&](const Statement& st) {
         auto it = dist.find(Text(st, 0));
         if (it == dist.end()) return;
@@ -233,7 +223,7 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
   });
   if (s.distributors.size() > options.top_distributors) s.distributors.resize(options.top_distributors);
   // Hosting platforms.
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT platform, platform_kind, count(*), count(DISTINCT host), count(DISTINCT chat_id), count(DISTINCT person_id)"
       " FROM net_links WHERE platform<>'' GROUP BY platform ORDER BY count(*) DESC, platform",
       [&](const Statement& st) {
@@ -248,16 +238,16 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
     g.b = st.ColumnInt(1);
     return g;
   };
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT a.chat_id, b.chat_id, count(*) FROM net_memberships a JOIN net_memberships b"
       " ON a.person_id=b.person_id AND a.chat_id<b.chat_id GROUP BY a.chat_id, b.chat_id",
       [&](const Statement& st) { link(st).shared_people = U(st, 2); }));
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "WITH mc AS (SELECT DISTINCT media_id, chat_id FROM net_messages WHERE media_id IS NOT NULL)"
       " SELECT a.chat_id, b.chat_id, count(*) FROM mc a JOIN mc b ON a.media_id=b.media_id AND a.chat_id<b.chat_id"
       " GROUP BY a.chat_id, b.chat_id",
       [&](const Statement& st) { link(st).shared_media = U(st, 2); }));
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "WITH lc AS (SELECT DISTINCT url, chat_id FROM net_links)"
       " SELECT a.chat_id, b.chat_id, count(*) FROM lc a JOIN lc b ON a.url=b.url AND a.chat_id<b.chat_id"
       " GROUP BY a.chat_id, b.chat_id",
@@ -278,7 +268,7 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
     std::map<std::string, int> index;
     std::vector<std::string> names;
     std::map<int64_t, std::vector<int>> by_chat;
-    CAIRN_RETURN_IF_ERROR(Query(db, "SELECT chat_id, person_id FROM net_memberships ORDER BY person_id, chat_id",
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db, "SELECT chat_id, person_id FROM net_memberships ORDER BY person_id, chat_id",
         [&](const Statement& st) {
           std::string p = Text(st, 1);
           auto [it, inserted] = index.emplace(p, static_cast<int>(names.size()));
@@ -351,7 +341,7 @@ Result<Summary> Summarize(store::Case& c, const SummaryOptions& options) {
     }
     const double norm = total > 2 ? static_cast<double>(total - 1) * static_cast<double>(total - 2) : 1.0;
     std::map<std::string, std::string> names_of;
-    CAIRN_RETURN_IF_ERROR(Query(db, "SELECT person_id, display_name FROM net_people",
+    CAIRN_RETURN_IF_ERROR(ForEachRow(db, "SELECT person_id, display_name FROM net_people",
         [&](const Statement& st) { names_of[Text(st, 0)] = Text(st, 1); }));
     for (int i = 0; i < np; ++i) {
       // Undirected: each pair counted twice above, so bc/2 over (n-1)(n-2)/2 = bc / norm.

@@ -19,15 +19,7 @@ using store::Statement;
 
 constexpr double kPi = 3.14159265358979323846;
 
-template <typename F>
-Status Query(store::Database& db, std::string_view sql, F&& row) {
-  CAIRN_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));
-  for (;;) {
-    CAIRN_ASSIGN_OR_RETURN(bool has, st.Step());
-    if (!has) return Status::Ok();
-    row(st);
-  }
-}
+using store::ForEachRow;
 
 // FNV-1a: a fixed spread for people that share the same groups.
 uint64_t Spread(std::string_view s) {
@@ -85,7 +77,7 @@ Result<NetworkPicture> LoadNetworkPicture(store::Case& c, const Summary& summary
     uint64_t messages = 0, media = 0, known_hits = 0;
   };
   std::map<std::string, Member> members;
-  CAIRN_RETURN_IF_ERROR(Query(db, "SELECT person_id, chat_id, messages, media FROM net_memberships",
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db, "SELECT person_id, chat_id, messages, media FROM net_memberships",
       [&](const Statement& st) {
         auto it = group_of.find(st.ColumnInt(1));
         if (it == group_of.end()) return;
@@ -94,7 +86,7 @@ Result<NetworkPicture> LoadNetworkPicture(store::Case& c, const Summary& summary
         m.messages += static_cast<uint64_t>(st.ColumnInt(2));
         m.media += static_cast<uint64_t>(st.ColumnInt(3));
       }));
-  CAIRN_RETURN_IF_ERROR(Query(db,
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db,
       "SELECT m.person_id, count(*) FROM net_messages m JOIN net_media x USING(media_id)"
       " WHERE x.known_hits<>'' AND m.person_id IS NOT NULL GROUP BY m.person_id",
       [&](const Statement& st) {
@@ -145,7 +137,7 @@ Result<NetworkPicture> LoadNetworkPicture(store::Case& c, const Summary& summary
     for (uint32_t g : m.groups) ++p.groups[g].drawn;
     p.people.push_back(std::move(person));
   }
-  CAIRN_RETURN_IF_ERROR(Query(db, "SELECT person_id, display_name, country FROM net_people",
+  CAIRN_RETURN_IF_ERROR(ForEachRow(db, "SELECT person_id, display_name, country FROM net_people",
       [&](const Statement& st) {
         auto it = index.find(std::string(st.ColumnText(0)));
         if (it == index.end()) return;

@@ -17,7 +17,7 @@ namespace cairn::report {
 
 namespace {
 
-using internal::ForEachRow;
+using store::ForEachRow;
 using internal::Text;
 using Json = nlohmann::ordered_json;
 

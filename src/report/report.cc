@@ -34,7 +34,7 @@ Status WriteAtomically(const fs::path& out, const std::function<Status(std::ostr
   return Status::Ok();
 }
 
-using internal::ForEachRow;
+using store::ForEachRow;
 using internal::Text;
 
 Status RequireScanTables(store::Case& c) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "cairn/core/status.h"
 
@@ -91,6 +92,22 @@ class Database {
   std::filesystem::path path_;
   int64_t writes_left_ = -1;
 };
+
+// Runs `sql` (no parameters) and calls row(statement) for each result row. `row` returns void, or
+// a Status that stops the walk and is returned when it is not OK.
+template <typename Row>
+Status ForEachRow(Database& db, std::string_view sql, Row&& row) {
+  CAIRN_ASSIGN_OR_RETURN(Statement q, db.Prepare(sql));
+  for (;;) {
+    CAIRN_ASSIGN_OR_RETURN(bool has, q.Step());
+    if (!has) return Status::Ok();
+    if constexpr (std::is_void_v<std::invoke_result_t<Row&, Statement&>>) {
+      row(q);
+    } else {
+      CAIRN_RETURN_IF_ERROR(row(q));
+    }
+  }
+}
 
 // BEGIN IMMEDIATE ... COMMIT; the destructor rolls back when Commit was not called or failed.
 class Transaction {
