@@ -240,19 +240,7 @@ int RunFileMatches(const MatchArgs& a, const scan::Matcher& matcher) {
         subject["video_frames"] = r.video_frames ? Json(r.video_frames->size()) : Json(nullptr);
         subject["error"] = r.error.ok() ? Json(nullptr) : Json(r.error.ToString());
         out.error = !r.error.ok();
-        scan::MatchQuery q;
-        if (r.digests) {
-          q.md5 = r.digests->md5;
-          q.sha1 = r.digests->sha1;
-          q.sha256 = r.digests->sha256;
-        }
-        if (r.pdq) {
-          q.pdq = r.pdq->hash;
-          q.pdq_quality = r.pdq->quality;
-          q.pdq_dihedral = r.pdq_dihedral;
-        }
-        if (r.video_frames) q.video_frames = *r.video_frames;
-        Result<std::vector<scan::Match>> found = matcher.Find(q);
+        Result<std::vector<scan::Match>> found = matcher.Find(scan::QueryFor(r));
         if (!found.ok()) {
           subject["error"] = found.status().ToString();
           out.error = true;

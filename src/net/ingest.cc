@@ -530,17 +530,12 @@ class Ingester {
   // Records one attachment's digests (and PDQ from `rec` when it decoded) and its list matches.
   Status Remember(const std::string& name, uint64_t size, const FileDigests& digests, const scan::FileHashRecord* rec) {
     AttachmentDigest d{size, digests, std::nullopt, ""};
-    scan::MatchQuery q;
+    // PDQ and vPDQ frames from `rec` when it decoded; digests from the stream in any case.
+    scan::MatchQuery q = rec ? scan::QueryFor(*rec) : scan::MatchQuery{};
     q.md5 = d.digests.md5;
     q.sha1 = d.digests.sha1;
     q.sha256 = d.digests.sha256;
-    if (rec && rec->pdq) {
-      d.pdq = rec->pdq;
-      q.pdq = rec->pdq->hash;
-      q.pdq_quality = rec->pdq->quality;
-      q.pdq_dihedral = rec->pdq_dihedral;
-    }
-    if (rec && rec->video_frames) q.video_frames = *rec->video_frames;  // videos: the vPDQ rule
+    if (rec) d.pdq = rec->pdq;
     if (options_.matcher) {
       CAIRN_ASSIGN_OR_RETURN(std::vector<scan::Match> hits, options_.matcher->Find(q));
       for (const scan::Match& m : hits) {

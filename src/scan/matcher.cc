@@ -150,6 +150,22 @@ Status Matcher::FindVideo(const std::shared_ptr<const hashset::CompiledList>& li
   return Status::Ok();
 }
 
+MatchQuery QueryFor(const FileHashRecord& record) {
+  MatchQuery q;
+  if (record.digests) {
+    q.md5 = record.digests->md5;
+    q.sha1 = record.digests->sha1;
+    q.sha256 = record.digests->sha256;
+  }
+  if (record.pdq) {
+    q.pdq = record.pdq->hash;
+    q.pdq_quality = record.pdq->quality;
+    q.pdq_dihedral = record.pdq_dihedral;
+  }
+  if (record.video_frames) q.video_frames = *record.video_frames;
+  return q;
+}
+
 Matcher::Matcher(std::vector<std::shared_ptr<const hashset::CompiledList>> lists,
                  MatchOptions options)
     : lists_(std::move(lists)), options_(options) {}

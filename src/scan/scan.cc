@@ -470,18 +470,7 @@ Out ProcessTask(Task& t, FileHasher& hasher, const Matcher& matcher) {
   FileHashRecord r = t.pre ? std::move(*t.pre) : hasher.HashFile(e.local_path);
   t.pre.reset();
   if (!r.error.ok()) o.error = r.error.ToString();
-  MatchQuery q;
-  if (r.digests) {
-    q.md5 = r.digests->md5;
-    q.sha1 = r.digests->sha1;
-    q.sha256 = r.digests->sha256;
-  }
-  if (r.pdq) {
-    q.pdq = r.pdq->hash;
-    q.pdq_quality = r.pdq->quality;
-    q.pdq_dihedral = r.pdq_dihedral;
-  }
-  if (r.video_frames) q.video_frames = *r.video_frames;
+  const MatchQuery q = QueryFor(r);
   if (r.digests || r.pdq) {
     Result<std::vector<Match>> found = matcher.Find(q);
     if (!found.ok()) {

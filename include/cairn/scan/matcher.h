@@ -22,6 +22,7 @@
 #include "cairn/core/digest.h"
 #include "cairn/hashset/compiled_list.h"
 #include "cairn/pdq/pdq.h"
+#include "cairn/scan/file_hasher.h"
 #include "cairn/video/vpdq.h"
 
 namespace cairn::scan {
@@ -70,6 +71,11 @@ struct MatchQuery {
   // A video's vPDQ frames (a view; must outlive Find): matched with the vPDQ rule.
   std::span<const video::FrameHash> video_frames;
 };
+
+// What FileHasher computed about a file, as a query: digests, PDQ with its quality and dihedral
+// variants, and video frames, whichever the record holds. The query views record.video_frames,
+// so the record must outlive it.
+MatchQuery QueryFor(const FileHashRecord& record);
 
 class Matcher {
  public:
