@@ -21,6 +21,21 @@ void AppendXmlEscaped(std::string& out, char c) {
 
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7F; }
 
+// Walks `s` as UTF-8: ascii(c) for each one-byte character, other(seq) for each longer well-formed
+// sequence and, with U+FFFD, for each byte that does not start one. A callback returning false
+// stops the walk.
+template <typename Ascii, typename Other>
+void ForEachCharacter(std::string_view s, Ascii&& ascii, Other&& other) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t len = Utf8SequenceLength(s, i);
+    const bool go = len == 0   ? other(kReplacement)
+                    : len == 1 ? ascii(s[i])
+                               : other(s.substr(i, len));
+    if (!go) return;
+    i += len == 0 ? 1 : len;
+  }
+}
+
 }  // namespace
 
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
@@ -50,102 +65,78 @@ bool IsValidUtf8(std::string_view s) {
 std::string ToValidUtf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-    } else {
-      out.append(s.substr(i, len));
-      i += len;
-    }
-  }
+  ForEachCharacter(
+      s, [&](char c) { out += c; return true; }, [&](std::string_view seq) { out.append(seq); return true; });
   return out;
 }
 
 std::string XmlEscape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    if (len == 1) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') AppendXmlEscaped(out, s[i]);
-    } else {
-      out.append(s.substr(i, len));
-    }
-    i += len;
-  }
+  ForEachCharacter(
+      s,
+      [&](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 || c == '\t' || c == '\n' || c == '\r') AppendXmlEscaped(out, c);
+        return true;
+      },
+      [&](std::string_view seq) { out.append(seq); return true; });
   return out;
 }
 
 std::string XmlLabel(std::string_view s, size_t max_chars) {
   std::string out;
   size_t chars = 0;
-  for (size_t i = 0; i < s.size(); ++chars) {
-    if (chars == max_chars) {
-      out += "\xE2\x80\xA6";  // …
-      break;
-    }
-    const size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    if (len == 1) {
-      if (IsControl(static_cast<unsigned char>(s[i]))) {
-        out += ' ';
-      } else {
-        AppendXmlEscaped(out, s[i]);
-      }
-    } else {
-      out.append(s.substr(i, len));
-    }
-    i += len;
-  }
+  auto room = [&] {
+    if (chars++ < max_chars) return true;
+    out += "\xE2\x80\xA6";  // …
+    return false;
+  };
+  ForEachCharacter(
+      s,
+      [&](char c) {
+        if (!room()) return false;
+        if (IsControl(static_cast<unsigned char>(c))) {
+          out += ' ';
+        } else {
+          AppendXmlEscaped(out, c);
+        }
+        return true;
+      },
+      [&](std::string_view seq) {
+        if (!room()) return false;
+        out.append(seq);
+        return true;
+      });
   return out;
 }
 
 std::string JsonQuote(std::string_view s) {
   std::string out = "\"";
   out.reserve(s.size() + 2);
-  for (size_t i = 0; i < s.size();) {
-    const size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    if (len > 1) {
-      out.append(s.substr(i, len));
-      i += len;
-      continue;
-    }
-    const char c = s[i++];
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
+  ForEachCharacter(
+      s,
+      [&](char c) {
+        switch (c) {
+          case '"': out += "\\\""; break;
+          case '\\': out += "\\\\"; break;
+          case '\b': out += "\\b"; break;
+          case '\f': out += "\\f"; break;
+          case '\n': out += "\\n"; break;
+          case '\r': out += "\\r"; break;
+          case '\t': out += "\\t"; break;
+          default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+              char buf[8];
+              std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+              out += buf;
+            } else {
+              out += c;
+            }
         }
-    }
-  }
+        return true;
+      },
+      [&](std::string_view seq) { out.append(seq); return true; });
   out += '"';
   return out;
 }
