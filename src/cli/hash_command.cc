@@ -4,13 +4,13 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cairn/core/atomic_write.h"
 #include "cairn/core/parallel.h"
 #include "cairn/evidence/directory_walk.h"
 #include "cairn/scan/file_hasher.h"
@@ -117,22 +117,12 @@ scan::FileHashRecord RecordForEntry(const evidence::WalkEntry& e) {
   return r;
 }
 
-// DIR/<sha256>.vpdq, written whole to a temporary name and renamed (identical videos share it).
+// DIR/<sha256>.vpdq, written whole (identical videos share it).
 Status WriteVpdqFile(const std::filesystem::path& dir, const scan::FileHashRecord& r) {
-  const std::string sha = r.digests->sha256.ToHex();
-  const std::filesystem::path out = dir / (sha + ".vpdq");
-  const std::filesystem::path tmp =
-      dir / (sha + ".vpdq.tmp" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+  return WriteFileAtomically(dir / (r.digests->sha256.ToHex() + ".vpdq"), [&](std::ostream& f) {
     f << video::FormatVpdq(*r.video_frames);
-    f.flush();
-    if (!f) return Status::IoError(tmp.string() + ": cannot write");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, out, ec);
-  if (ec) return Status::IoError(out.string() + ": cannot rename into place: " + ec.message());
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 int RunHash(const HashArgs& args) {

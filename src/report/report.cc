@@ -2,11 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <functional>
 #include <sstream>
 #include <vector>
 
+#include "cairn/core/atomic_write.h"
 #include "cairn/core/text.h"
 #include "cairn/core/time.h"
 #include "cairn/store/database.h"
@@ -17,22 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
-
-// Writes through `fill` into out.tmp, then renames it to `out`.
-Status WriteAtomically(const fs::path& out, const std::function<Status(std::ostream&)>& fill) {
-  const fs::path tmp = out.string() + ".tmp";
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    if (!o) return Status::IoError(tmp.string() + ": cannot create");
-    CAIRN_RETURN_IF_ERROR(fill(o));
-    o.flush();
-    if (!o) return Status::IoError(tmp.string() + ": write failed");
-  }
-  std::error_code ec;
-  fs::rename(tmp, out, ec);
-  if (ec) return Status::IoError(out.string() + ": cannot rename into place: " + ec.message());
-  return Status::Ok();
-}
 
 using store::ForEachRow;
 using internal::Text;
@@ -75,7 +59,7 @@ Result<std::string> FindingsSql(store::Database& db) {
 
 Status WriteFindingsCsv(store::Case& c, const fs::path& out) {
   CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
-  return WriteAtomically(out, [&](std::ostream& o) -> Status {
+  return WriteFileAtomically(out, [&](std::ostream& o) -> Status {
     o << "forensic_path,evidence,deleted,size,md5,sha1,sha256,pdq,media_type,list,list_version,"
          "entry_id,entry_record,entry_source_id,rule,distance,threshold,dihedral,category_scheme,"
          "category_raw,category_class\r\n";
@@ -117,7 +101,7 @@ Status WriteHtml(store::Case& c, const fs::path& out, const Section& network, co
   CAIRN_ASSIGN_OR_RETURN(int64_t scan_version, store::SchemaVersion(c.db(), "scan"));
   store::Database& db = c.db();
   CAIRN_ASSIGN_OR_RETURN(const std::string audit, AuditSectionHtml(c));
-  return WriteAtomically(out, [&](std::ostream& o) -> Status {
+  return WriteFileAtomically(out, [&](std::ostream& o) -> Status {
     auto h = [](std::string_view s) { return XmlEscape(s); };
     o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<title>Cairn case report</title>\n<style>body{font-family:sans-serif;margin:1em}"
@@ -308,7 +292,7 @@ ORDER BY i.id)sql", [&](store::Statement& q) -> Status {
   Json doc;
   doc["@odata.context"] = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Cases";
   doc["value"] = Json::array({std::move(kase)});
-  return WriteAtomically(out, [&](std::ostream& o) -> Status {
+  return WriteFileAtomically(out, [&](std::ostream& o) -> Status {
     o << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
     return Status::Ok();
   });
@@ -316,7 +300,7 @@ ORDER BY i.id)sql", [&](store::Statement& q) -> Status {
 
 Status WriteDfxml(store::Case& c, const fs::path& out) {
   CAIRN_RETURN_IF_ERROR(RequireScanTables(c));
-  return WriteAtomically(out, [&](std::ostream& o) -> Status {
+  return WriteFileAtomically(out, [&](std::ostream& o) -> Status {
     o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<dfxml xmlns=\"http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML\" "
          "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
@@ -370,7 +354,7 @@ Result<ReportSummary> WriteReports(store::Case& c, const fs::path& out_dir, cons
   s.network = network.present;
   s.money = money.present;
   auto write_text = [&](const char* name, const std::string& text) {
-    return WriteAtomically(out_dir / name, [&](std::ostream& o) -> Status {
+    return WriteFileAtomically(out_dir / name, [&](std::ostream& o) -> Status {
       o << text;
       return Status::Ok();
     });

@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <deque>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "cairn/core/atomic_write.h"
 #include "cairn/core/digest.h"
 #include "cairn/core/file.h"
 #include "cairn/core/parallel.h"
@@ -848,10 +848,7 @@ SELECT i.run_id, e.label, e.path, e.sha256, i.forensic_path, i.deleted, i.size, 
        f.vpdq_min_quality, f.vpdq_min_percent
 FROM scan_findings f JOIN scan_items i ON f.item_id = i.id JOIN scan_evidence e ON i.evidence_id = e.id
 ORDER BY i.run_id, e.position, i.id, f.id)sql"));
-  const fs::path tmp = out.string() + ".tmp";
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    if (!o) return Status::IoError(tmp.string() + ": cannot create");
+  return WriteFileAtomically(out, [&](std::ostream& o) -> Status {
     auto text = [&](int col) { return q.ColumnIsNull(col) ? Json(nullptr) : Json(std::string(q.ColumnText(col))); };
     auto integer = [&](int col) { return q.ColumnIsNull(col) ? Json(nullptr) : Json(q.ColumnInt(col)); };
     for (;;) {
@@ -891,13 +888,8 @@ ORDER BY i.run_id, e.position, i.id, f.id)sql"));
                     {"last_id", integer(31)}};
       o << j.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
     }
-    o.flush();
-    if (!o) return Status::IoError(tmp.string() + ": write failed");
-  }
-  std::error_code ec;
-  fs::rename(tmp, out, ec);
-  if (ec) return Status::IoError(out.string() + ": cannot rename into place: " + ec.message());
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 }  // namespace cairn::scan
